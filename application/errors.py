@@ -1,0 +1,29 @@
+"""Application-level failures, each carrying one classification code."""
+
+from __future__ import annotations
+
+from domain.classification import ClassifiedFailure
+
+
+class NotFound(ClassifiedFailure):
+    """Missing, or not the caller's: both answer the same so ids cannot be probed."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__("not_found", f"{what} not found")
+
+
+class Forbidden(ClassifiedFailure):
+    def __init__(self, detail: str) -> None:
+        super().__init__("forbidden", detail)
+
+
+class ConcurrentUpdate(ClassifiedFailure):
+    """Another transaction changed the same row first; the use-case may be retried."""
+
+    def __init__(self, detail: str = "a concurrent update won the race") -> None:
+        super().__init__("concurrent_update", detail)
+
+
+class InvalidInput(ClassifiedFailure):
+    def __init__(self, detail: str, code: str = "invalid_request") -> None:
+        super().__init__(code, detail)

@@ -1,0 +1,1 @@
+"""The payment domain: pure Python, no frameworks, no I/O."""
