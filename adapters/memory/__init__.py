@@ -1,0 +1,1 @@
+"""In-memory storage with real transaction semantics, for tests and quick demos."""

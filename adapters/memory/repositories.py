@@ -1,0 +1,123 @@
+"""Repositories over a unit of work's view: its own changes first, then committed rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from application.ports import AuditEntry, InboxItem, Page, PageRequest, PaymentFilter
+from domain.enrollment import Enrollment
+from domain.payment import OPEN, Payment
+from domain.refund import Refund
+
+if TYPE_CHECKING:
+    from adapters.memory.unit_of_work import MemoryUnitOfWork
+
+
+class MemoryPayments:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, payment: Payment) -> None:
+        self._uow.stage_new("payments", payment)
+
+    async def get(self, payment_id: str) -> Payment | None:
+        return self._uow.load("payments", payment_id)  # type: ignore[return-value]
+
+    async def _find(self, match: object) -> list[Payment]:
+        ids = [p.id for p in self._uow.all_rows("payments") if match(p)]  # type: ignore[operator, attr-defined]
+        return [p for p in (self._uow.load("payments", i) for i in ids) if p is not None]
+
+    async def get_by_paylink(self, paylink_id: str) -> Payment | None:
+        found = await self._find(lambda p: p.paylink_id == paylink_id)
+        return found[0] if found else None
+
+    async def get_by_idempotency_key(self, student_id: str, key: str) -> Payment | None:
+        found = await self._find(lambda p: p.student_id == student_id and p.idempotency_key == key)
+        return found[0] if found else None
+
+    async def open_for_enrollment(self, enrollment_id: str) -> list[Payment]:
+        return await self._find(lambda p: p.enrollment_id == enrollment_id and p.status in OPEN)
+
+    async def list(self, where: PaymentFilter, page: PageRequest) -> Page:
+        def keep(p: Payment) -> bool:
+            return ((where.student_id is None or p.student_id == where.student_id)
+                    and (where.status is None or p.status is where.status)
+                    and (where.created_from is None or p.created_at >= where.created_from)
+                    and (where.created_to is None or p.created_at <= where.created_to)
+                    and (page.after is None or (p.created_at, p.id) < page.after))
+
+        rows: list[Payment] = [p for p in self._uow.all_rows("payments") if keep(p)]  # type: ignore[misc]
+        rows.sort(key=lambda p: (p.created_at, p.id), reverse=True)
+        chosen = [p for p in (self._uow.load("payments", r.id) for r in rows[:page.limit]) if p]
+        return Page(items=chosen, has_more=len(rows) > page.limit)
+
+
+class MemoryEnrollments:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, enrollment: Enrollment) -> None:
+        self._uow.stage_new("enrollments", enrollment)
+
+    async def get(self, enrollment_id: str) -> Enrollment | None:
+        return self._uow.load("enrollments", enrollment_id)  # type: ignore[return-value]
+
+
+class MemoryRefunds:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, refund: Refund) -> None:
+        self._uow.stage_new("refunds", refund)
+
+    async def get(self, refund_id: str) -> Refund | None:
+        return self._uow.load("refunds", refund_id)  # type: ignore[return-value]
+
+    async def for_payment(self, payment_id: str) -> list[Refund]:
+        ids = [r.id for r in self._uow.all_rows("refunds") if r.payment_id == payment_id]  # type: ignore[attr-defined]
+        return [r for r in (self._uow.load("refunds", i) for i in ids) if r is not None]
+
+
+class MemoryAudit:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def append(self, entry: AuditEntry) -> None:
+        self._uow.staged_audit.append(entry)
+
+    async def for_entities(self, entity_ids: Sequence[str]) -> list[AuditEntry]:
+        wanted = set(entity_ids)
+        return [e for e in self._uow.store.audit if e.entity_id in wanted]
+
+
+class MemoryInbox:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def record(self, item: InboxItem) -> bool:
+        if await self.by_dedupe_key(item.dedupe_key) is not None:
+            return False
+        self._uow.staged_inbox[item.id] = item
+        return True
+
+    async def get(self, item_id: str) -> InboxItem | None:
+        return self._uow.staged_inbox.get(item_id) or self._uow.store.inbox.get(item_id)
+
+    async def by_dedupe_key(self, dedupe_key: str) -> InboxItem | None:
+        for item in [*self._uow.staged_inbox.values(), *self._uow.store.inbox.values()]:
+            if item.dedupe_key == dedupe_key:
+                return item
+        return None
+
+    async def mark(self, item_id: str, status: str, error: str | None = None) -> None:
+        item = await self.get(item_id)
+        if item is not None:
+            attempts = item.attempts + (1 if status == "failed" else 0)
+            self._uow.staged_inbox[item_id] = replace(item, status=status, last_error=error,
+                                                      attempts=attempts)
+
+    async def pending(self, limit: int) -> list[InboxItem]:
+        items = [i for i in self._uow.store.inbox.values() if i.status in ("received", "failed")]
+        return sorted(items, key=lambda i: i.received_at)[:limit]

@@ -1,0 +1,1 @@
+"""Notifiers: where domain events go after commit."""

@@ -1,0 +1,1 @@
+"""One class per use-case, each with one public method taking a command."""

@@ -1,0 +1,103 @@
+"""A gateway callback: authenticate, store durably, then confirm and apply.
+
+The callback carries no amount and no timestamp, so it is only a hint: the payment
+changes on what the gateway's status call confirms. The caller answers 200 as soon as
+`receive` returns (the callback is committed); processing failures are retried later
+from the inbox, never answered 5xx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from application.actor import GATEWAY_ACTOR
+from application.ports import (
+    AuditEntry, CallbackNotice, Clock, IdGenerator, InboxItem, PaymentGateway, UnitOfWork,
+)
+from application.redaction import mask_headers
+from application.transaction import Transactions
+from application.use_cases.verify_payment import VerifyPayment
+from domain.classification import ClassifiedFailure, classify
+from domain.gateway_report import GatewayStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackReceipt:
+    inbox_id: str
+    duplicate: bool
+    outcome: str  # processed | duplicate | orphan | unconfirmed | retry_later
+
+
+class HandleCallback:
+    def __init__(self, tx: Transactions, gateway: PaymentGateway, verify: VerifyPayment,
+                 clock: Clock, ids: IdGenerator) -> None:
+        self._tx, self._gateway, self._verify = tx, gateway, verify
+        self._clock, self._ids = clock, ids
+
+    async def __call__(self, path: str, headers: Mapping[str, str], raw: bytes) -> CallbackReceipt:
+        notice = await self._authenticate(path, headers, raw)
+        item = InboxItem(id=self._ids.new_id("cbk"), dedupe_key=notice.dedupe_key,
+                         paylink_id=notice.paylink_id, raw_body=raw,
+                         headers=mask_headers(headers), received_at=self._clock.now())
+
+        async def store(uow: UnitOfWork) -> bool:
+            return await uow.webhook_inbox.record(item)
+
+        if not await self._tx.run(store):
+            return CallbackReceipt(item.id, True, "duplicate")
+        outcome = await self.process(item.id, notice)
+        return CallbackReceipt(item.id, False, outcome)
+
+    async def _authenticate(self, path: str, headers: Mapping[str, str],
+                            raw: bytes) -> CallbackNotice:
+        try:
+            return self._gateway.verify_callback(path, headers, raw)
+        except ClassifiedFailure as refused:
+            async def record(uow: UnitOfWork) -> None:
+                await uow.audit.append(AuditEntry(
+                    at=self._clock.now(), actor="unknown", entity="webhook",
+                    entity_id=self._ids.new_id("sec"), action="callback_rejected",
+                    from_status=None, to_status=None, reason=refused.code))
+
+            await self._tx.run(record)
+            raise
+
+    async def process(self, inbox_id: str, notice: CallbackNotice) -> str:
+        """Confirm with the gateway and apply; safe to run again for the same item."""
+        payment_id = await self._tx.run(lambda uow: self._payment_for(uow, notice.paylink_id))
+        if payment_id is None:
+            await self._mark(inbox_id, "orphan")
+            return "orphan"
+        try:
+            report = await self._gateway.get_status(notice.paylink_id)
+        except Exception as failure:  # the inbox keeps it; the worker retries
+            await self._mark(inbox_id, "failed", classify(failure).code)
+            return "retry_later"
+        unconfirmed = report is None or (
+            notice.status.is_final and report.status is GatewayStatus.PENDING)
+        if report is None or unconfirmed:
+            await self._flag(payment_id, "callback_unconfirmed")
+        else:
+            await self._verify.apply(payment_id, report, GATEWAY_ACTOR)
+        await self._mark(inbox_id, "processed")
+        return "unconfirmed" if unconfirmed else "processed"
+
+    @staticmethod
+    async def _payment_for(uow: UnitOfWork, paylink_id: str) -> str | None:
+        payment = await uow.payments.get_by_paylink(paylink_id)
+        return payment.id if payment else None
+
+    async def _flag(self, payment_id: str, reason: str) -> None:
+        async def work(uow: UnitOfWork) -> None:
+            payment = await uow.payments.get(payment_id)
+            if payment is not None and payment.is_open:
+                payment.flag_for_review(reason, at=self._clock.now())
+
+        await self._tx.run(work)
+
+    async def _mark(self, inbox_id: str, status: str, error: str | None = None) -> None:
+        async def work(uow: UnitOfWork) -> None:
+            await uow.webhook_inbox.mark(inbox_id, status, error)
+
+        await self._tx.run(work)

@@ -1,0 +1,116 @@
+"""Start checkout for an enrollment: one payment, one paylink, whatever the retries.
+
+The payment row is committed *before* the gateway is asked for a paylink, with our
+payment id as iKhokha's externalTransactionID, so a crash or timeout in between leaves
+a record that a retry (same Idempotency-Key) or reconciliation completes — never a
+second charge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from application.actor import Actor, Role
+from application.errors import NotFound
+from application.ports import Clock, IdGenerator, PaylinkRequest, PaymentGateway, UnitOfWork
+from application.transaction import Transactions
+from domain.classification import classify
+from domain.errors import EnrollmentNotPayable
+from domain.payment import Payment, PaymentStatus
+
+DEFAULT_PAYLINK_LIFETIME = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutUrls:
+    """Where the gateway sends the callback and the student's browser afterwards."""
+
+    public_url: str
+    callback_path: str = "/webhooks/ikhokha"
+
+    def callback(self) -> str:
+        return self.public_url.rstrip("/") + self.callback_path
+
+    def return_page(self, payment_id: str, outcome: str) -> str:
+        return f"{self.public_url.rstrip('/')}/checkout/{payment_id}/{outcome}"
+
+
+@dataclass(frozen=True, slots=True)
+class StartPaymentCommand:
+    actor: Actor
+    enrollment_id: str
+    idempotency_key: str
+
+
+class StartPayment:
+    def __init__(self, tx: Transactions, gateway: PaymentGateway, clock: Clock,
+                 ids: IdGenerator, urls: CheckoutUrls) -> None:
+        self._tx, self._gateway, self._clock, self._ids, self._urls = tx, gateway, clock, ids, urls
+
+    async def __call__(self, cmd: StartPaymentCommand) -> Payment:
+        cmd.actor.require(Role.STUDENT, Role.ADMIN)
+        payment = await self._tx.run(lambda uow: self._open_payment(uow, cmd))
+        if payment.status is not PaymentStatus.CREATED:
+            return payment
+        return await self._issue_paylink(payment, cmd.actor)
+
+    async def _open_payment(self, uow: UnitOfWork, cmd: StartPaymentCommand) -> Payment:
+        enrollment = await uow.enrollments.get(cmd.enrollment_id)
+        if enrollment is None:
+            raise NotFound("enrollment")
+        cmd.actor.require_owner(enrollment.student_id, "enrollment")
+        same_key = await uow.payments.get_by_idempotency_key(enrollment.student_id,
+                                                             cmd.idempotency_key)
+        if same_key is not None and same_key.enrollment_id == enrollment.id:
+            return same_key
+        if not enrollment.is_payable:
+            raise EnrollmentNotPayable(f"enrollment is {enrollment.status.value}")
+        now = self._clock.now()
+        for open_payment in await uow.payments.open_for_enrollment(enrollment.id):
+            if open_payment.expires_at is None or open_payment.expires_at > now:
+                return open_payment  # the checkout already in progress, not a second one
+        payment = Payment.create(
+            payment_id=self._ids.new_id("pay"), enrollment_id=enrollment.id,
+            student_id=enrollment.student_id, amount=enrollment.price, at=now,
+            actor=cmd.actor.label, idempotency_key=cmd.idempotency_key)
+        await uow.payments.add(payment)
+        return payment
+
+    async def _issue_paylink(self, payment: Payment, actor: Actor) -> Payment:
+        request = PaylinkRequest(
+            payment_id=payment.id, enrollment_id=payment.enrollment_id, amount=payment.amount,
+            description=f"Beta Skill course enrollment {payment.enrollment_id}",
+            callback_url=self._urls.callback(),
+            success_url=self._urls.return_page(payment.id, "success"),
+            failure_url=self._urls.return_page(payment.id, "failure"),
+            cancel_url=self._urls.return_page(payment.id, "cancel"))
+        try:
+            paylink = await self._gateway.create_paylink(request)
+        except Exception as failure:
+            if not classify(failure).retryable:
+                await self._record_start_failure(payment.id, classify(failure).code, actor)
+            raise
+        expires_at = paylink.expires_at or self._clock.now() + DEFAULT_PAYLINK_LIFETIME
+
+        async def attach(uow: UnitOfWork) -> Payment:
+            current = await uow.payments.get(payment.id)
+            if current is None:  # pragma: no cover - rows are never deleted
+                raise NotFound("payment")
+            if current.status is PaymentStatus.CREATED:
+                current.attach_paylink(paylink_id=paylink.paylink_id,
+                                       checkout_url=paylink.checkout_url,
+                                       expires_at=expires_at, at=self._clock.now(),
+                                       actor=actor.label)
+            return current
+
+        return await self._tx.run(attach)
+
+    async def _record_start_failure(self, payment_id: str, code: str, actor: Actor) -> None:
+        async def fail(uow: UnitOfWork) -> None:
+            current = await uow.payments.get(payment_id)
+            if current is not None and current.status is PaymentStatus.CREATED:
+                current.fail_to_start(code=code, at=self._clock.now(), actor=actor.label)
+
+        await self._tx.run(fail)
+
