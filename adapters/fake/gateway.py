@@ -31,6 +31,7 @@ class FakePaylink:
     status: GatewayStatus
     created_at_day: date
     reported_amount: Money | None = None
+    failure_code: str | None = None
 
 
 class FakeGateway:
@@ -53,9 +54,9 @@ class FakeGateway:
         self._failures[call].extend([failure] * times)
 
     def settle(self, paylink_id: str, status: GatewayStatus,
-               reported_amount: Money | None = None) -> None:
+               reported_amount: Money | None = None, failure_code: str | None = None) -> None:
         link = self.paylinks[paylink_id]
-        link.status = status
+        link.status, link.failure_code = status, failure_code
         if reported_amount is not None:
             link.reported_amount = reported_amount
 
@@ -100,7 +101,8 @@ class FakeGateway:
             return None
         return GatewayReport(paylink_id=paylink_id, status=link.status,
                              external_transaction_id=link.request.payment_id,
-                             amount=link.reported_amount or link.request.amount)
+                             amount=link.reported_amount or link.request.amount,
+                             failure_code=link.failure_code)
 
     async def refund(self, *, paylink_id: str, payment_id: str, amount: Money, reason: str,
                      refund_id: str) -> RefundResult:

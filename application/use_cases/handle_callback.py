@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from application.actor import GATEWAY_ACTOR
 from application.ports import (
@@ -17,6 +18,7 @@ from application.ports import (
 )
 from application.redaction import mask_headers
 from application.transaction import Transactions
+from application.use_cases.start_payment import CheckoutUrls
 from application.use_cases.verify_payment import VerifyPayment
 from domain.classification import ClassifiedFailure, classify
 from domain.gateway_report import GatewayStatus
@@ -31,12 +33,13 @@ class CallbackReceipt:
 
 class HandleCallback:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, verify: VerifyPayment,
-                 clock: Clock, ids: IdGenerator) -> None:
+                 clock: Clock, ids: IdGenerator, urls: CheckoutUrls) -> None:
         self._tx, self._gateway, self._verify = tx, gateway, verify
         self._clock, self._ids = clock, ids
+        self._path = urlsplit(urls.callback()).path  # what the gateway signed
 
-    async def __call__(self, path: str, headers: Mapping[str, str], raw: bytes) -> CallbackReceipt:
-        notice = await self._authenticate(path, headers, raw)
+    async def __call__(self, headers: Mapping[str, str], raw: bytes) -> CallbackReceipt:
+        notice = await self._authenticate(self._path, headers, raw)
         item = InboxItem(id=self._ids.new_id("cbk"), dedupe_key=notice.dedupe_key,
                          paylink_id=notice.paylink_id, raw_body=raw,
                          headers=mask_headers(headers), received_at=self._clock.now())

@@ -1,0 +1,38 @@
+# Beta Skill Payments. Two commands: `make sandbox` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: sandbox test test-fast lint typecheck docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Run the API on 127.0.0.1:8000 with embedded defaults; prints tokens and URLs.
+sandbox: $(STAMP)
+	$(BIN)/skillpay sandbox --host 127.0.0.1 --port 8000
+
+## Run the whole suite (unit, contract, integration, e2e, BDD, property).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "unit or property" -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check domain application adapters entrypoints tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/python -m entrypoints.docs_errors > docs/errors.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis skillpay.db* .sandbox

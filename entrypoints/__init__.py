@@ -1,0 +1,1 @@
+"""Composition root, configuration, HTTP app and CLI: the only place that wires."""

@@ -1,0 +1,67 @@
+"""The composition root: the only place that decides which adapters run.
+
+Everything is chosen from `Settings` alone; tests override providers
+(`container.gateway.override(...)`) instead of patching.
+"""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from adapters.fake.gateway import FakeGateway
+from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.notify.logging_notifier import LoggingNotifier
+from adapters.system.clock import RandomIds, SystemClock
+from application.idempotency import IdempotentRequests
+from application.transaction import Transactions
+from application.use_cases.apply_gateway_report import GatewayReportApplier
+from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
+from application.use_cases.handle_callback import HandleCallback
+from application.use_cases.payment_queries import GetPayment, ListPayments
+from application.use_cases.start_payment import CheckoutUrls, StartPayment
+from application.use_cases.verify_payment import VerifyPayment
+from entrypoints.settings import Settings
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(RandomIds)
+
+    memory_store = providers.Singleton(MemoryStore)
+    uow_factory = providers.Singleton(MemoryUnitOfWorkFactory, store=memory_store)
+    idempotency_store = providers.Singleton(MemoryIdempotencyStore, store=memory_store)
+
+    notifier = providers.Singleton(LoggingNotifier)
+
+    gateway = providers.Selector(
+        providers.Callable(lambda s: s.gateway, settings),
+        fake=providers.Singleton(
+            FakeGateway, clock,
+            checkout_base_url=providers.Callable(lambda s: s.public_url + "/fake-checkout",
+                                                 settings)),
+    )
+
+    checkout_urls = providers.Singleton(
+        CheckoutUrls, public_url=providers.Callable(lambda s: s.public_url, settings))
+
+    tx = providers.Singleton(Transactions, uow_factory, notifier)
+    applier = providers.Singleton(GatewayReportApplier, clock)
+    idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
+
+    create_enrollment = providers.Singleton(CreateEnrollment, tx, clock, ids)
+    get_enrollment = providers.Singleton(GetEnrollment, tx)
+    start_payment = providers.Singleton(StartPayment, tx, gateway, clock, ids, checkout_urls)
+    verify_payment = providers.Singleton(VerifyPayment, tx, gateway, applier)
+    handle_callback = providers.Singleton(HandleCallback, tx, gateway, verify_payment, clock, ids,
+                                          checkout_urls)
+    get_payment = providers.Singleton(GetPayment, tx)
+    list_payments = providers.Singleton(ListPayments, tx)
+
+
+def build_container(settings: Settings) -> Container:
+    container = Container(settings=settings)
+    return container

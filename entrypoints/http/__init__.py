@@ -1,0 +1,1 @@
+"""The Litestar HTTP app: thin controllers that decode, call one use-case, encode."""

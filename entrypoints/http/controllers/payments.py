@@ -1,0 +1,76 @@
+"""Payments: start checkout, read, list (keyset), and verify with the gateway now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from application.actor import Actor
+from application.idempotency import IdempotentRequests
+from application.use_cases.payment_queries import GetPayment, ListPayments, ListPaymentsQuery
+from application.use_cases.start_payment import StartPayment, StartPaymentCommand
+from application.use_cases.verify_payment import VerifyPayment
+from entrypoints.http.idempotent import run_idempotent
+from entrypoints.http.schemas import (
+    CreatePaymentBody, PaymentOut, PaymentPage, decode_cursor, encode_cursor,
+)
+from entrypoints.http.strict_body import IdempotencyKey, strict_body
+
+Query = QueryParameter
+
+
+class PaymentController(Controller):
+    path = "/api/v1/payments"
+    tags = ["payments"]
+
+    @post("/", status_code=201, summary="Start checkout for an enrollment",
+          description="Idempotency-Key required. The amount comes from the enrollment, never "
+                      "from the client. 201 with a new payment; 200 with the checkout already "
+                      "in progress for this enrollment.")
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[CreatePaymentBody],
+                     actor: NamedDependency[Actor],
+                     start_payment: NamedDependency[StartPayment],
+                     idempotent_requests: NamedDependency[IdempotentRequests],
+                     idempotency_key: IdempotencyKey = None) -> Response[bytes]:
+        body = await strict_body(request, CreatePaymentBody)
+
+        async def produce() -> tuple[int, PaymentOut]:
+            key = idempotency_key or ""
+            payment = await start_payment(StartPaymentCommand(actor, body.enrollment_id, key))
+            return (201 if payment.idempotency_key == key else 200), PaymentOut.of(payment)
+
+        return await run_idempotent(idempotent_requests, actor, "POST /api/v1/payments",
+                                    idempotency_key, body, produce)
+
+    @get("/{payment_id:str}", summary="Get a payment (owner or admin)")
+    async def read(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
+                   get_payment: NamedDependency[GetPayment]) -> PaymentOut:
+        return PaymentOut.of(await get_payment(actor, payment_id))
+
+    @post("/{payment_id:str}/verify", status_code=200,
+          summary="Ask the gateway now and apply its answer (same rules as a callback)")
+    async def verify(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
+                     verify_payment: NamedDependency[VerifyPayment]) -> PaymentOut:
+        return PaymentOut.of(await verify_payment(actor, payment_id))
+
+    @get("/", summary="Transaction history, newest first (keyset pagination)")
+    async def history(
+        self, actor: NamedDependency[Actor], list_payments: NamedDependency[ListPayments],
+        status: Annotated[str | None, Query()] = None,
+        student_id: Annotated[str | None, Query(description="admin only")] = None,
+        created_from: Annotated[datetime | None, Query()] = None,
+        created_to: Annotated[datetime | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        cursor: Annotated[str | None, Query()] = None,
+    ) -> PaymentPage:
+        page = await list_payments(ListPaymentsQuery(
+            actor=actor, status=status, student_id=student_id, created_from=created_from,
+            created_to=created_to, limit=limit,
+            after=decode_cursor(cursor) if cursor else None))
+        last = page.items[-1] if page.items and page.has_more else None
+        return PaymentPage(items=[PaymentOut.of(p) for p in page.items],
+                           next_cursor=encode_cursor(last.created_at, last.id) if last else None)

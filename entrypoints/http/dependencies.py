@@ -1,0 +1,48 @@
+"""One InitPlugin that closes over the container and registers typed providers.
+
+Handlers receive use-cases (concrete classes), never raw ports; query strings cannot
+replace an injected object (see DESIGN.md on wiring Litestar to the container).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Request
+from litestar.config.app import AppConfig
+from litestar.di import Provide
+from litestar.plugins import InitPluginProtocol
+
+from application.actor import Actor
+from entrypoints.container import Container
+from entrypoints.http.auth import TokenCodec
+
+USE_CASES = ("create_enrollment", "get_enrollment", "start_payment", "verify_payment",
+             "handle_callback", "get_payment", "list_payments", "idempotent_requests")
+
+
+class ContainerPlugin(InitPluginProtocol):
+    def __init__(self, container: Container, tokens: TokenCodec) -> None:
+        self._container = container
+        self._tokens = tokens
+
+    def _provider(self, name: str) -> Callable[[], Any]:
+        provider = getattr(self._container, name)
+
+        def provide() -> Any:
+            return provider()
+
+        provide.__annotations__["return"] = type(provider())
+        return provide
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        tokens = self._tokens
+
+        async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+            return tokens.actor_from_header(request.headers.get("authorization"))
+
+        deps = {name: Provide(self._provider(name), sync_to_thread=False) for name in USE_CASES}
+        deps["actor"] = Provide(provide_actor)
+        app_config.dependencies.update(deps)
+        return app_config

@@ -1,0 +1,73 @@
+"""Every error leaves as application/problem+json (RFC 9457): no stack trace, no secret."""
+
+from __future__ import annotations
+
+import logging
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException,
+    ValidationException,
+)
+
+from domain.classification import CATALOGUE, ClassifiedFailure, Severity, classify
+from entrypoints.http.schemas import Problem
+
+log = logging.getLogger("skillpay.http")
+PROBLEM_JSON = "application/problem+json"
+_LEVELS = {Severity.INFO: logging.INFO, Severity.WARNING: logging.WARNING,
+           Severity.ERROR: logging.ERROR, Severity.CRITICAL: logging.CRITICAL}
+_HTTP_CODES = {400: "invalid_request", 401: "unauthenticated", 403: "forbidden",
+               404: "not_found", 405: "invalid_request", 413: "payload_too_large"}
+
+
+def problem_for(code: str, detail: str, instance: str | None = None) -> tuple[Problem, dict[str, str]]:
+    c = CATALOGUE[code]
+    problem = Problem(type=f"https://docs.betaskill.co.za/payments/errors#{code}",
+                      title=c.title, status=c.http_status, detail=detail, code=code,
+                      category=c.category.value, retryable=c.retryable,
+                      user_message=c.user_message, instance=instance)
+    return problem, {}
+
+
+def problem_response(code: str, detail: str, instance: str | None = None,
+                     retry_after_s: float | None = None) -> Response[bytes]:
+    problem, headers = problem_for(code, detail, instance)
+    if retry_after_s is not None or code in ("gateway_rate_limited", "gateway_circuit_open"):
+        headers["Retry-After"] = str(max(1, int(retry_after_s or 1)))
+    return Response(msgspec.json.encode(problem), status_code=problem.status,
+                    media_type=PROBLEM_JSON, headers=headers)
+
+
+def _detail_of_validation(exc: ValidationException) -> tuple[str, str]:
+    messages = [str(e.get("message", "")) for e in (exc.extra or []) if isinstance(e, dict)]
+    text = "; ".join(m for m in messages if m) or str(exc.detail)
+    lowered = text.lower()
+    if "malformed" in lowered or "invalid json" in lowered:
+        return "malformed_json", "the body is not valid JSON"
+    return "invalid_request", text[:500]
+
+
+def handle_exception(request: Request, exc: Exception) -> Response[bytes]:
+    path = request.url.path
+    if isinstance(exc, ClassifiedFailure):
+        c = classify(exc)
+        log.log(_LEVELS[c.severity], "request failed: %s", c.code)
+        return problem_response(c.code, exc.detail or c.title, path, exc.retry_after_s)
+    if isinstance(exc, ValidationException):
+        code, detail = _detail_of_validation(exc)
+        return problem_response(code, detail, path)
+    if isinstance(exc, (NotAuthorizedException, PermissionDeniedException, NotFoundException)):
+        return problem_response(_HTTP_CODES[exc.status_code], str(exc.detail), path)
+    if isinstance(exc, HTTPException) and exc.status_code < 500:
+        code = _HTTP_CODES.get(exc.status_code, "invalid_request")
+        if code == "invalid_request" and "malformed" in str(exc.detail).lower():
+            return problem_response("malformed_json", "the body is not valid JSON", path)
+        return problem_response(code, str(exc.detail)[:300], path)
+    c = classify(exc)
+    if c.code == "internal_error":
+        log.error("unexpected failure on %s: %s", path, type(exc).__name__, exc_info=exc)
+    else:
+        log.log(_LEVELS[c.severity], "request failed: %s", c.code)
+    return problem_response(c.code, c.title, path)

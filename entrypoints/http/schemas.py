@@ -1,0 +1,116 @@
+"""Wire types of our HTTP API (msgspec). Requests forbid unknown fields: nothing is
+silently ignored and nothing can be mass-assigned."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from application.errors import InvalidInput
+from application.student_messages import student_message
+from domain.enrollment import Enrollment
+from domain.money import Money
+from domain.payment import Payment
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class MoneyBody(msgspec.Struct, forbid_unknown_fields=True):
+    amount: Annotated[int, msgspec.Meta(gt=0, description="integer minor units (cents)")]
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
+
+
+class CreateEnrollmentBody(msgspec.Struct, forbid_unknown_fields=True):
+    student_id: Id
+    course_id: Id
+    price: MoneyBody
+
+
+class CreatePaymentBody(msgspec.Struct, forbid_unknown_fields=True):
+    enrollment_id: Id
+
+
+class MoneyOut(msgspec.Struct):
+    amount: int
+    currency: str
+
+    @classmethod
+    def of(cls, money: Money) -> MoneyOut:
+        return cls(money.amount_minor, money.currency)
+
+
+class EnrollmentOut(msgspec.Struct):
+    id: str
+    student_id: str
+    course_id: str
+    price: MoneyOut
+    status: str
+    payment_id: str | None
+    revoked_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, e: Enrollment) -> EnrollmentOut:
+        return cls(e.id, e.student_id, e.course_id, MoneyOut.of(e.price), e.status.value,
+                   e.payment_id, e.revoked_reason, e.created_at, e.updated_at)
+
+
+class PaymentOut(msgspec.Struct):
+    id: str
+    enrollment_id: str
+    student_id: str
+    status: str
+    amount: MoneyOut
+    refunded_amount: MoneyOut
+    checkout_url: str | None
+    expires_at: datetime | None
+    gateway_reference: str | None
+    review_reason: str | None
+    failure_code: str | None
+    user_message: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, p: Payment) -> PaymentOut:
+        return cls(p.id, p.enrollment_id, p.student_id, p.status.value, MoneyOut.of(p.amount),
+                   MoneyOut.of(p.refunded), p.checkout_url, p.expires_at, p.paylink_id,
+                   p.review_reason, p.failure_code, student_message(p), p.created_at,
+                   p.updated_at)
+
+
+class PaymentPage(msgspec.Struct):
+    items: list[PaymentOut]
+    next_cursor: str | None
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details with our stable extension members."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    category: str
+    retryable: bool
+    user_message: str
+    instance: str | None = None
+
+
+def encode_cursor(created_at: datetime, payment_id: str) -> str:
+    raw = f"{created_at.isoformat()}|{payment_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, payment_id = raw.split("|", 1)
+        return datetime.fromisoformat(stamp), payment_id
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("cursor is not one this API handed out") from None

@@ -1,0 +1,50 @@
+"""Production refuses to start on unsafe settings: one clear line per problem."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from entrypoints.settings import IKHOKHA_PRODUCTION_URL, Settings
+
+_PLACEHOLDERS = ("changeme", "change-me", "your-", "placeholder", "xxx", "example", "test",
+                 "dummy", "secret")
+MIN_JWT_SECRET = 32
+
+
+def _placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return not value or any(p in lowered for p in _PLACEHOLDERS) or len(value) < 8
+
+
+def production_problems(s: Settings) -> list[str]:
+    """Every reason these settings are unsafe in production (empty outside production)."""
+    if not s.is_production:
+        return []
+    problems: list[str] = []
+    if s.gateway != "ikhokha":
+        problems.append("SKILLPAY_GATEWAY must be ikhokha in production (the fake is for tests)")
+    if s.ikhokha_test_mode:
+        problems.append("IKHOKHA_TEST_MODE is on: production must take live payments")
+    url = urlsplit(s.ikhokha_api_url)
+    if url.scheme != "https":
+        problems.append("IKHOKHA_API_URL must use https in production")
+    if s.ikhokha_api_url != IKHOKHA_PRODUCTION_URL:
+        problems.append("IKHOKHA_API_URL must be iKhokha's production host in production")
+    if _placeholder(s.ikhokha_app_id):
+        problems.append("IKHOKHA_APP_ID is missing or looks like a placeholder")
+    if _placeholder(s.ikhokha_app_secret):
+        problems.append("IKHOKHA_APP_SECRET is missing or looks like a placeholder")
+    if _placeholder(s.ikhokha_webhook_secret):
+        problems.append("IKHOKHA_WEBHOOK_SECRET is missing or looks like a placeholder")
+    if not s.enable_webhook_validation:
+        problems.append("SKILLPAY_ENABLE_WEBHOOK_VALIDATION is off: forged callbacks would pass")
+    if not s.require_https:
+        problems.append("SKILLPAY_REQUIRE_HTTPS is off: tokens would cross the network in clear")
+    if len(s.jwt_secret) < MIN_JWT_SECRET:
+        problems.append(f"SKILLPAY_JWT_SECRET is missing or shorter than {MIN_JWT_SECRET} "
+                        "characters")
+    if s.database_url.startswith("sqlite"):
+        problems.append("SKILLPAY_DATABASE_URL is SQLite: production needs PostgreSQL")
+    if urlsplit(s.public_url).scheme != "https":
+        problems.append("SKILLPAY_PUBLIC_URL must be https in production")
+    return problems

@@ -1,0 +1,142 @@
+"""Typed settings, read once from the environment (names of API.md).
+
+The seed's `VITE_*` names are honoured as fallbacks with a warning: anything with that
+prefix is bundled into browser code, so such a secret must be rotated.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+IKHOKHA_PRODUCTION_URL = "https://api.ikhokha.com/public-api/v1/api"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./skillpay.db"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+_FALLBACKS = {
+    "SKILLPAY_ENV": "VITE_NODE_ENV",
+    "IKHOKHA_API_URL": "VITE_IKHOKHA_API_URL",
+    "IKHOKHA_APP_ID": "VITE_IKHOKHA_API_KEY",
+    "IKHOKHA_APP_SECRET": "VITE_IKHOKHA_API_SECRET",
+    "IKHOKHA_WEBHOOK_SECRET": "VITE_IKHOKHA_WEBHOOK_SECRET",
+    "IKHOKHA_TEST_MODE": "VITE_IKHOKHA_TEST_MODE",
+    "IKHOKHA_TIMEOUT_MS": "VITE_IKHOKHA_TIMEOUT",
+    "IKHOKHA_RETRY_ATTEMPTS": "VITE_IKHOKHA_RETRY_ATTEMPTS",
+    "IKHOKHA_RETRY_DELAY_MS": "VITE_IKHOKHA_RETRY_DELAY",
+}
+SECRET_NAMES = frozenset({"IKHOKHA_APP_SECRET", "IKHOKHA_WEBHOOK_SECRET", "SKILLPAY_JWT_SECRET"})
+
+
+class SettingsError(ValueError):
+    """The environment cannot be turned into settings; one line per problem."""
+
+
+def _bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false")
+
+
+def _int(value: str, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: str = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    public_url: str = DEFAULT_PUBLIC_URL
+    jwt_secret: str = field(default="", repr=False)
+    jwt_secret_generated: bool = False
+    redis_url: str | None = None
+    gateway: str = "fake"
+    ikhokha_api_url: str = IKHOKHA_PRODUCTION_URL
+    ikhokha_app_id: str = ""
+    ikhokha_app_secret: str = field(default="", repr=False)
+    ikhokha_webhook_secret: str = field(default="", repr=False)
+    ikhokha_test_mode: bool = True
+    ikhokha_timeout_ms: int = 15000
+    ikhokha_deadline_ms: int = 30000
+    ikhokha_retry_attempts: int = 3
+    ikhokha_retry_delay_ms: int = 2000
+    enable_webhook_validation: bool = True
+    require_https: bool = False
+    trusted_proxies: tuple[str, ...] = ()
+    enable_payment_logging: bool = True
+    log_format: str = "console"
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        warnings: list[str] = []
+
+        def get(name: str, default: str | None = None) -> str | None:
+            if environ.get(name, "") != "":
+                return environ[name]
+            legacy = _FALLBACKS.get(name)
+            if legacy and environ.get(legacy, "") != "":
+                what = "secret: rotate it" if name in SECRET_NAMES or "KEY" in legacy else "value"
+                warnings.append(f"{legacy} is read as {name}; VITE_ variables are bundled into "
+                                f"browser code, so this {what} and rename the variable")
+                return environ[legacy]
+            return default
+
+        env = (get("SKILLPAY_ENV", "development") or "development").lower()
+        if env not in ("development", "test", "production"):
+            raise SettingsError("SKILLPAY_ENV must be development, test or production")
+        prod = env == "production"
+        app_id = get("IKHOKHA_APP_ID", "") or ""
+        app_secret = (get("IKHOKHA_APP_SECRET", "") or "").strip()
+        jwt_secret = get("SKILLPAY_JWT_SECRET", "") or ""
+        gateway = (get("SKILLPAY_GATEWAY") or ("ikhokha" if app_id else "fake")).lower()
+        if gateway not in ("ikhokha", "fake"):
+            raise SettingsError("SKILLPAY_GATEWAY must be ikhokha or fake")
+        return cls(
+            env=env,
+            database_url=get("SKILLPAY_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            public_url=(get("SKILLPAY_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
+            jwt_secret=jwt_secret or ("" if prod else secrets.token_urlsafe(32)),
+            jwt_secret_generated=not jwt_secret and not prod,
+            redis_url=get("REDIS_URL"),
+            gateway=gateway,
+            ikhokha_api_url=(get("IKHOKHA_API_URL", IKHOKHA_PRODUCTION_URL)
+                             or IKHOKHA_PRODUCTION_URL).rstrip("/"),
+            ikhokha_app_id=app_id,
+            ikhokha_app_secret=app_secret,
+            ikhokha_webhook_secret=(get("IKHOKHA_WEBHOOK_SECRET", "") or app_secret).strip(),
+            ikhokha_test_mode=_bool(get("IKHOKHA_TEST_MODE", "false" if prod else "true")
+                                    or "true", "IKHOKHA_TEST_MODE"),
+            ikhokha_timeout_ms=_int(get("IKHOKHA_TIMEOUT_MS", "15000") or "15000",
+                                    "IKHOKHA_TIMEOUT_MS", 100, 120_000),
+            ikhokha_deadline_ms=_int(get("IKHOKHA_DEADLINE_MS", "30000") or "30000",
+                                     "IKHOKHA_DEADLINE_MS", 100, 300_000),
+            ikhokha_retry_attempts=_int(get("IKHOKHA_RETRY_ATTEMPTS", "3") or "3",
+                                        "IKHOKHA_RETRY_ATTEMPTS", 0, 10),
+            ikhokha_retry_delay_ms=_int(get("IKHOKHA_RETRY_DELAY_MS", "2000") or "2000",
+                                        "IKHOKHA_RETRY_DELAY_MS", 0, 60_000),
+            enable_webhook_validation=_bool(get("SKILLPAY_ENABLE_WEBHOOK_VALIDATION", "true")
+                                            or "true", "SKILLPAY_ENABLE_WEBHOOK_VALIDATION"),
+            require_https=_bool(get("SKILLPAY_REQUIRE_HTTPS", "true" if prod else "false")
+                                or "false", "SKILLPAY_REQUIRE_HTTPS"),
+            trusted_proxies=tuple(p.strip() for p in (get("SKILLPAY_TRUSTED_PROXIES", "") or "")
+                                  .split(",") if p.strip()),
+            enable_payment_logging=_bool(get("SKILLPAY_ENABLE_PAYMENT_LOGGING", "true")
+                                         or "true", "SKILLPAY_ENABLE_PAYMENT_LOGGING"),
+            log_format=get("SKILLPAY_LOG_FORMAT", "console" if env == "development" else "json")
+            or "console",
+            warnings=tuple(warnings),
+        )

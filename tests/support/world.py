@@ -1,0 +1,76 @@
+"""A world of use-cases wired on fakes: memory storage, fake gateway, fixed clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from adapters.fake.gateway import FakeGateway
+from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.notify.logging_notifier import RecordingNotifier
+from adapters.system.clock import FixedClock, SequentialIds
+from application.actor import Actor, Role
+from application.idempotency import IdempotentRequests
+from application.transaction import Transactions
+from application.use_cases.apply_gateway_report import GatewayReportApplier
+from application.use_cases.enrollments import (
+    CreateEnrollment, CreateEnrollmentCommand, GetEnrollment,
+)
+from application.use_cases.handle_callback import HandleCallback
+from application.use_cases.payment_queries import GetPayment, ListPayments
+from application.use_cases.start_payment import CheckoutUrls, StartPayment, StartPaymentCommand
+from application.use_cases.verify_payment import VerifyPayment
+from domain.enrollment import Enrollment
+from domain.money import Money
+from domain.payment import Payment
+
+START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+SERVICE = Actor("platform", Role.SERVICE)
+ADMIN = Actor("admin-1", Role.ADMIN)
+
+
+def student(sub: str = "stu-1") -> Actor:
+    return Actor(sub, Role.STUDENT)
+
+
+@dataclass
+class World:
+    clock: FixedClock = field(default_factory=lambda: FixedClock(START))
+    ids: SequentialIds = field(default_factory=SequentialIds)
+    store: MemoryStore = field(default_factory=MemoryStore)
+    notifier: RecordingNotifier = field(default_factory=RecordingNotifier)
+
+    def __post_init__(self) -> None:
+        self.gateway = FakeGateway(self.clock)
+        self.tx = Transactions(MemoryUnitOfWorkFactory(self.store), self.notifier)
+        urls = CheckoutUrls("https://pay.example.test")
+        applier = GatewayReportApplier(self.clock)
+        self.create_enrollment = CreateEnrollment(self.tx, self.clock, self.ids)
+        self.get_enrollment = GetEnrollment(self.tx)
+        self.start_payment = StartPayment(self.tx, self.gateway, self.clock, self.ids, urls)
+        self.verify_payment = VerifyPayment(self.tx, self.gateway, applier)
+        self.handle_callback = HandleCallback(self.tx, self.gateway, self.verify_payment,
+                                              self.clock, self.ids, urls)
+        self.get_payment = GetPayment(self.tx)
+        self.list_payments = ListPayments(self.tx)
+        self.idempotent = IdempotentRequests(MemoryIdempotencyStore(self.store), self.clock)
+
+    async def enrollment(self, student_id: str = "stu-1", amount: int = 49900,
+                         currency: str = "ZAR", course_id: str = "python-101") -> Enrollment:
+        return await self.create_enrollment(CreateEnrollmentCommand(
+            SERVICE, student_id, course_id, Money(amount, currency)))
+
+    async def checkout(self, enrollment: Enrollment, key: str = "checkout-key-000001") -> Payment:
+        return await self.start_payment(StartPaymentCommand(
+            student(enrollment.student_id), enrollment.id, key))
+
+    def enrollment_row(self, enrollment_id: str) -> Enrollment:
+        return self.store.enrollments[enrollment_id]
+
+    def payment_row(self, payment_id: str) -> Payment:
+        return self.store.payments[payment_id]
+
+    def event_names(self) -> list[str]:
+        return self.notifier.names()
