@@ -36,9 +36,10 @@ async def running_simulator(config: SimulatorConfig, host: str = "127.0.0.1",
                             port: int = 0) -> AsyncIterator[RunningSimulator]:
     """`port=0` picks a free ephemeral port; the chosen one is in `.port`."""
     app = create_simulator_app(config)
-    runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+    runner = web.AppRunner(app, handler_cancellation=True, access_log=None,
+                           shutdown_timeout=0.5)
     await runner.setup()
-    site = web.TCPSite(runner, host, port, shutdown_timeout=0.5)
+    site = web.TCPSite(runner, host, port)
     await site.start()
     bound = runner.addresses[0][1]
     try:
