@@ -12,7 +12,7 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -20,13 +20,18 @@ import aiohttp
 
 from adapters.ikhokha import answers, callbacks
 from adapters.ikhokha import protocol_points as pp
-from adapters.ikhokha.breaker import BreakerRegistry
+from adapters.ikhokha.breaker import BreakerRegistry, CircuitBreaker
 from adapters.ikhokha.retry_budget import RetryBudget
 from adapters.ikhokha.retrying import RetryPolicy
 from adapters.ikhokha.transport import Answer, Transport
 from adapters.ikhokha.wire import CreatePaylinkBody, Urls, encode
 from application.ports import (
-    CallbackNotice, Clock, Paylink, PaylinkRequest, RefundMode, RefundResult,
+    CallbackNotice,
+    Clock,
+    Paylink,
+    PaylinkRequest,
+    RefundMode,
+    RefundResult,
 )
 from domain.classification import ClassifiedFailure
 from domain.gateway_report import GatewayReport
@@ -38,7 +43,7 @@ T = TypeVar("T")
 
 class _UtcClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class IkhokhaGateway:
@@ -68,7 +73,8 @@ class IkhokhaGateway:
             rng=rng or random.Random())
 
     @property
-    def breaker(self):  # noqa: ANN201 - the breaker of our gateway host, for operators
+    def breaker(self) -> CircuitBreaker:
+        """The breaker of our gateway host (shared per host), e.g. for health reporting."""
         return self._breakers.for_host(self._transport.host)
 
     async def aclose(self) -> None:

@@ -45,12 +45,11 @@ async def _post(state: SimState, link: SimPaylink) -> None:
     state.callbacks.append(entry)
     try:
         timeout = aiohttp.ClientTimeout(total=state.config.callback_timeout_s)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(url, data=body, headers=headers,
-                                    allow_redirects=False) as resp:
-                entry["http_status"] = resp.status
-                entry["delivered"] = 200 <= resp.status < 300
-    except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.post(
+                url, data=body, headers=headers, allow_redirects=False) as resp:
+            entry["http_status"] = resp.status
+            entry["delivered"] = 200 <= resp.status < 300
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         entry["error"] = type(exc).__name__
 
 

@@ -8,10 +8,10 @@ callback captured as the simulator really sent it).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -27,7 +27,7 @@ from domain.gateway_report import GatewayStatus
 from domain.money import Money
 
 pytestmark = pytest.mark.contract
-NOW = datetime(2026, 11, 29, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 CALLBACK = "http://127.0.0.1:9/webhooks/ikhokha"  # nothing listens: delivery fails fast
 
 

@@ -57,10 +57,10 @@ async def make_gateway(sim: RunningSimulator, sleeps: RecordingSleep
     made: list[IkhokhaGateway] = []
 
     def factory(**overrides: Any) -> IkhokhaGateway:
-        params: dict[str, Any] = dict(
-            base_url=sim.api_url, app_id=APP_ID, app_secret=APP_SECRET, retry_attempts=3,
-            retry_delay_ms=0, timeout_ms=2000, deadline_ms=5000, sleep=sleeps,
-            breakers=BreakerRegistry(lambda: CircuitBreaker(threshold=1000)))
+        params: dict[str, Any] = {
+            "base_url": sim.api_url, "app_id": APP_ID, "app_secret": APP_SECRET,
+            "retry_attempts": 3, "retry_delay_ms": 0, "timeout_ms": 2000, "deadline_ms": 5000,
+            "sleep": sleeps, "breakers": BreakerRegistry(lambda: CircuitBreaker(threshold=1000))}
         params.update(overrides)
         gateway = IkhokhaGateway(**params)
         made.append(gateway)

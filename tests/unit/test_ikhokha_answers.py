@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from multidict import CIMultiDict
@@ -14,7 +14,7 @@ from domain.gateway_report import GatewayStatus
 from domain.money import Money
 
 pytestmark = pytest.mark.unit
-NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
 
 def answer(status: int, body: str, **headers: str) -> Answer:
@@ -27,7 +27,7 @@ def code_of(fn: object, *args: object) -> str:
     return err.value.code
 
 
-GOOD = '{"responseCode":"00","paylinkUrl":"https://p/x","paylinkID":"abc","externalTransactionID":"pay_1"}'  # noqa: E501
+GOOD = '{"responseCode":"00","paylinkUrl":"https://p/x","paylinkID":"abc","externalTransactionID":"pay_1"}'
 
 
 def test_create_success() -> None:
@@ -42,7 +42,7 @@ def test_create_success() -> None:
     (200, '{"responseCode":0,"paylinkUrl":"https://p/x"}', "gateway_malformed_response"),
     (200, '{"responseCode":"00","paylinkID":"abc"}', "gateway_malformed_response"),
     (200, '{"responseCode":"00","paylinkUrl":"","paylinkID":"abc"}', "gateway_malformed_response"),
-    (200, '{"responseCode":"17","message":"no","paylinkUrl":"https://p"}', "gateway_rejected_request"),  # noqa: E501
+    (200, '{"responseCode":"17","message":"no","paylinkUrl":"https://p"}', "gateway_rejected_request"),
     (200, GOOD.replace("pay_1", "pay_2"), "gateway_contradictory_response"),
     (201, GOOD, "gateway_rejected_request"),
     (302, "", "gateway_malformed_response"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -85,16 +85,16 @@ def test_retry_budget_limits_retries_to_a_share_of_calls() -> None:
                                             ("Sun, 29 Nov 2026 12:00:30 GMT", 30.0),
                                             ("Sun, 29 Nov 2026 11:00:00 GMT", 0.0)])
 def test_parse_retry_after(value: str | None, expected: float | None) -> None:
-    now = datetime(2026, 11, 29, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 29, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after(value, now) == expected
 
 
 def _policy(**kw: object) -> tuple[RetryPolicy, RecordingSleep, FakeMonotonic]:
     clock = FakeMonotonic()
     sleep = RecordingSleep(clock)
-    defaults: dict[str, object] = dict(retries=3, base_delay_s=1.0, deadline_s=30.0,
-                                       attempt_timeout_s=5.0, sleep=sleep, monotonic=clock,
-                                       rng=random.Random(7))
+    defaults: dict[str, object] = {"retries": 3, "base_delay_s": 1.0, "deadline_s": 30.0,
+                                   "attempt_timeout_s": 5.0, "sleep": sleep, "monotonic": clock,
+                                   "rng": random.Random(7)}
     defaults.update(kw)
     return RetryPolicy(**defaults), sleep, clock  # type: ignore[arg-type]
 
@@ -130,7 +130,7 @@ async def test_retry_after_wins_when_larger_and_non_idempotent_is_not_retried() 
 
 
 async def test_no_attempt_starts_after_the_deadline_and_timeouts_shrink() -> None:
-    policy, sleep, clock = _policy(base_delay_s=0.0, deadline_s=12.0, retries=10)
+    policy, _sleep, clock = _policy(base_delay_s=0.0, deadline_s=12.0, retries=10)
     timeouts: list[float] = []
 
     async def attempt(timeout: float) -> None:
