@@ -52,6 +52,11 @@ class CircuitBreaker:
     def record_success(self) -> None:
         self.failures, self.opened_at, self.trial_in_flight = 0, None, False
 
+    def abandon(self) -> None:
+        """An attempt ended without an answer of any kind (e.g. cancelled): free the
+        half-open trial slot so the circuit cannot stay open forever."""
+        self.trial_in_flight = False
+
     def record_failure(self, code: str) -> None:
         if code not in TRIPPING_CODES:
             if self.trial_in_flight:  # the gateway answered: it is up

@@ -94,6 +94,9 @@ class IkhokhaGateway:
                 breaker.record_failure(exc.code)
                 log.warning("ikhokha %s %s attempt failed: %s", method, segments[0], exc.code)
                 raise
+            except BaseException:
+                breaker.abandon()
+                raise
             breaker.record_success()
             return result
 

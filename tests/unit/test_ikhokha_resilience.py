@@ -66,6 +66,18 @@ def test_breaker_trial_failure_reopens_and_4xx_does_not_count() -> None:
     assert breaker.state == "open"
 
 
+def test_abandoned_trial_frees_the_half_open_slot() -> None:
+    clock = FakeMonotonic()
+    breaker = CircuitBreaker(threshold=1, reset_after_s=5, monotonic=clock)
+    breaker.record_failure("gateway_timeout")
+    clock.now += 5
+    breaker.before_attempt()
+    breaker.abandon()
+    breaker.before_attempt()  # a new trial is allowed
+    breaker.record_success()
+    assert breaker.state == "closed"
+
+
 def test_breaker_registry_is_per_host() -> None:
     registry = BreakerRegistry()
     assert registry.for_host("a") is registry.for_host("a")
