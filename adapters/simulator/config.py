@@ -1,0 +1,65 @@
+"""Simulator settings and fault knobs (settable at start and while running).
+
+Faults are deterministic when asked: `script` queues exact answers per endpoint
+("fail the next 2 create calls with 503"), and `error_rate` draws from a seeded RNG.
+Endpoints are named `create`, `status` and `history`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import msgspec
+
+ENDPOINTS = ("create", "status", "history")
+
+
+class FaultAction(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
+    """One scripted answer: `error` (with `status`, optional `retry_after`), `hang`,
+    `reset` (TCP RST), `malformed` (optional raw `body`), or `ok` (answer normally)."""
+
+    kind: str
+    status: int = 503
+    retry_after: str | None = None
+    body: str | None = None
+
+
+class Faults(msgspec.Struct, forbid_unknown_fields=True):
+    latency_ms: int = 0
+    script: dict[str, list[FaultAction]] = msgspec.field(default_factory=dict)
+    error_rate: dict[str, float] = msgspec.field(default_factory=dict)
+    error_status: int = 503
+    seed: int = 0
+    hang: bool = False
+    reset: bool = False
+    malformed: bool = False
+    callback_drop: bool = False
+    callback_duplicate: bool = False
+    callback_delay_ms: int = 0
+    callback_reorder: bool = False
+    callback_text: bool = False
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SimulatorConfig:
+    """`webhook_secret` signs callbacks (defaults to the app secret, like iKhokha).
+    `public_url` is where browsers reach the checkout page (default: the request's host)."""
+
+    app_id: str
+    app_secret: str
+    webhook_secret: str | None = None
+    public_url: str | None = None
+    refunds_enabled: bool = False
+    faults: Faults = field(default_factory=Faults)
+    clock: Callable[[], datetime] = _utc_now
+    callback_timeout_s: float = 5.0
+
+    @property
+    def callback_secret(self) -> str:
+        return self.webhook_secret or self.app_secret

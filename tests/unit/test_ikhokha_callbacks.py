@@ -1,0 +1,108 @@
+"""Callback verification: app id, signature over raw body or over the compact form
+without `text`, tampering, and a dedupe key that ignores the unsigned `text`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from adapters.ikhokha import IkhokhaGateway
+from adapters.ikhokha.signing import sign
+from domain.classification import ClassifiedFailure
+from domain.gateway_report import GatewayStatus
+
+pytestmark = pytest.mark.unit
+PATH = "/webhooks/ikhokha"
+APP, SECRET, HOOK = "test-app-id", "test-app-secret", "test-webhook-secret"
+SIGNED = {"paylinkID": "2zh1zj6y8xpb0g3", "status": "SUCCESS",
+          "externalTransactionID": "pay_1", "responseCode": "00"}
+
+
+def compact(data: dict[str, object]) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+@pytest.fixture
+def gateway() -> IkhokhaGateway:
+    return IkhokhaGateway(base_url="http://127.0.0.1:9/public-api/v1/api", app_id=APP,
+                          app_secret=SECRET, webhook_secret=HOOK)
+
+
+def headers(signature: str, app_id: str = APP) -> dict[str, str]:
+    return {"IK-APPID": app_id, "IK-Sign": signature}
+
+
+def test_accepts_signature_over_raw_body(gateway: IkhokhaGateway) -> None:
+    body = compact(SIGNED)
+    notice = gateway.verify_callback(PATH, headers(sign(HOOK, PATH, body)), body.encode())
+    assert notice.paylink_id == "2zh1zj6y8xpb0g3"
+    assert notice.status is GatewayStatus.SUCCESS
+    assert notice.external_transaction_id == "pay_1"
+
+
+def test_accepts_signature_valid_only_without_text(gateway: IkhokhaGateway) -> None:
+    signature = sign(HOOK, PATH, compact(SIGNED))
+    with_text = compact({**SIGNED, "text": "Payment successful — thank you"}).encode()
+    notice = gateway.verify_callback(PATH, headers(signature), with_text)
+    assert notice.status is GatewayStatus.SUCCESS
+
+
+def test_same_callback_with_other_text_has_same_dedupe_key(gateway: IkhokhaGateway) -> None:
+    signature = sign(HOOK, PATH, compact(SIGNED))
+    keys = {gateway.verify_callback(PATH, headers(signature),
+                                    compact({**SIGNED, "text": t}).encode()).dedupe_key
+            for t in ("one", "two")}
+    keys.add(gateway.verify_callback(PATH, headers(signature), compact(SIGNED).encode())
+             .dedupe_key)
+    assert len(keys) == 1 and next(iter(keys)).startswith("2zh1zj6y8xpb0g3:SUCCESS:")
+
+
+def test_rejects_wrong_app_id(gateway: IkhokhaGateway) -> None:
+    body = compact(SIGNED)
+    with pytest.raises(ClassifiedFailure) as err:
+        gateway.verify_callback(PATH, headers(sign(HOOK, PATH, body), "other-app"),
+                                body.encode())
+    assert err.value.code == "invalid_signature"
+
+
+@pytest.mark.parametrize("signature", ["", "0" * 64, sign(SECRET, PATH, compact(SIGNED)),
+                                       sign(HOOK, "/other/path", compact(SIGNED))])
+def test_rejects_bad_signature(gateway: IkhokhaGateway, signature: str) -> None:
+    with pytest.raises(ClassifiedFailure) as err:
+        gateway.verify_callback(PATH, headers(signature), compact(SIGNED).encode())
+    assert err.value.code == "invalid_signature"
+
+
+@pytest.mark.parametrize("tampered", [
+    {**SIGNED, "status": "FAILURE"}, {**SIGNED, "paylinkID": "aaaaaaaaaaaaaaa"},
+    {**SIGNED, "extra": "x"}, {**SIGNED, "text": "x", "status": "PAID"},
+])
+def test_rejects_tampered_body(gateway: IkhokhaGateway, tampered: dict[str, str]) -> None:
+    signature = sign(HOOK, PATH, compact(SIGNED))
+    with pytest.raises(ClassifiedFailure) as err:
+        gateway.verify_callback(PATH, headers(signature), compact(tampered).encode())
+    assert err.value.code == "invalid_signature"
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"\xff\xfe", b"[1,2]"])
+def test_rejects_unreadable_bodies_as_invalid_signature(gateway: IkhokhaGateway,
+                                                         raw: bytes) -> None:
+    with pytest.raises(ClassifiedFailure) as err:
+        gateway.verify_callback(PATH, headers("0" * 64), raw)
+    assert err.value.code == "invalid_signature"
+
+
+def test_signed_but_shapeless_body_is_invalid_request(gateway: IkhokhaGateway) -> None:
+    body = compact({"status": "SUCCESS"})
+    with pytest.raises(ClassifiedFailure) as err:
+        gateway.verify_callback(PATH, headers(sign(HOOK, PATH, body)), body.encode())
+    assert err.value.code == "invalid_request"
+
+
+def test_unknown_status_is_pending_never_success(gateway: IkhokhaGateway,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    body = compact({**SIGNED, "status": "MAYBE"})
+    notice = gateway.verify_callback(PATH, headers(sign(HOOK, PATH, body)), body.encode())
+    assert notice.status is GatewayStatus.PENDING
+    assert any(r.levelname == "WARNING" and "MAYBE" in r.getMessage() for r in caplog.records)
