@@ -45,7 +45,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from entrypoints.sandbox import run_sandbox
 
-    return run_sandbox(host=args.host, port=args.port)
+    return run_sandbox(host=args.host, port=args.port, sim_port=args.simulator_port)
+
+
+def cmd_simulator(args: argparse.Namespace) -> int:
+    from adapters.simulator.cli import main as simulator_main
+
+    return simulator_main(args.rest)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="run the API with demo data and print tokens")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8000)
+    sandbox.add_argument("--simulator-port", type=int, default=None,
+                         help="port of the iK Pay simulator (default: port + 900)")
     sandbox.set_defaults(run=cmd_sandbox)
+    simulator = sub.add_parser("simulator", help="run the iK Pay simulator on its own",
+                               add_help=False)
+    simulator.add_argument("rest", nargs=argparse.REMAINDER)
+    simulator.set_defaults(run=cmd_simulator)
     token = sub.add_parser("token", help="mint a JWT for local use")
     token.add_argument("--sub", required=True)
     token.add_argument("--role", required=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from adapters.fake.gateway import FakeGateway
+from adapters.ikhokha import IkhokhaGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -43,6 +44,18 @@ class Container(containers.DeclarativeContainer):
             FakeGateway, clock,
             checkout_base_url=providers.Callable(lambda s: s.public_url + "/fake-checkout",
                                                  settings)),
+        ikhokha=providers.Singleton(
+            IkhokhaGateway,
+            base_url=settings.provided.ikhokha_api_url,
+            app_id=settings.provided.ikhokha_app_id,
+            app_secret=settings.provided.ikhokha_app_secret,
+            webhook_secret=settings.provided.ikhokha_webhook_secret,
+            test_mode=settings.provided.ikhokha_test_mode,
+            timeout_ms=settings.provided.ikhokha_timeout_ms,
+            deadline_ms=settings.provided.ikhokha_deadline_ms,
+            retry_attempts=settings.provided.ikhokha_retry_attempts,
+            retry_delay_ms=settings.provided.ikhokha_retry_delay_ms,
+            clock=clock),
     )
 
     checkout_urls = providers.Singleton(

@@ -1,68 +1,89 @@
-"""`make sandbox`: the API with embedded defaults, demo users and ready-made tokens."""
+"""`make sandbox`: the API with embedded defaults plus the iK Pay simulator, one command.
+
+The API runs the *real* iKhokha adapter against the simulator, so the demo exercises the
+production code paths (signing, retries, callbacks, status confirmation). Credentials
+and the token signing key are random per sandbox folder, kept in `.sandbox/` (0600).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
 from pathlib import Path
 
-from adapters.fake.gateway import FakeGateway
-from domain.gateway_report import GatewayStatus
+from adapters.simulator import SimulatorConfig, running_simulator
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
 SANDBOX_DIR = Path(".sandbox")
+SANDBOX_APP_ID = "beta-skill-sandbox"
 DEMO_USERS = (("student-thandi", "student"), ("student-pieter", "student"),
               ("admin-naledi", "admin"), ("platform", "service"))
 
 
-def _sandbox_secret() -> str:
-    """One random key per sandbox folder, kept out of the repository (0600)."""
+def sandbox_secret(name: str) -> str:
+    """A random value per sandbox folder, created once and readable only by its owner."""
     SANDBOX_DIR.mkdir(exist_ok=True)
-    path = SANDBOX_DIR / "jwt-secret"
+    path = SANDBOX_DIR / name
     if not path.exists():
+        path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
-def run_sandbox(*, host: str, port: int) -> int:
+def sandbox_settings(host: str, port: int, simulator_api_url: str) -> Settings:
+    env = dict(os.environ)
+    env.setdefault("SKILLPAY_JWT_SECRET", sandbox_secret("jwt-secret"))
+    env.setdefault("SKILLPAY_PUBLIC_URL", f"http://{host}:{port}")
+    env.update({"SKILLPAY_GATEWAY": "ikhokha", "IKHOKHA_API_URL": simulator_api_url,
+                "IKHOKHA_APP_ID": SANDBOX_APP_ID,
+                "IKHOKHA_APP_SECRET": sandbox_secret("ikhokha-app-secret"),
+                "IKHOKHA_WEBHOOK_SECRET": sandbox_secret("ikhokha-app-secret"),
+                "IKHOKHA_RETRY_DELAY_MS": env.get("IKHOKHA_RETRY_DELAY_MS", "200")})
+    return Settings.from_env(env)
+
+
+async def _run(host: str, port: int, sim_port: int) -> None:
     import uvicorn
 
-    env = dict(os.environ)
-    env.setdefault("SKILLPAY_JWT_SECRET", _sandbox_secret())
-    env.setdefault("SKILLPAY_PUBLIC_URL", f"http://{host}:{port}")
-    settings = Settings.from_env(env)
-    container = build_container(settings)
-    if settings.gateway == "fake":
-        container.gateway.override(FakeGateway(container.clock(), auto_outcome=GatewayStatus.SUCCESS))
-    app = create_app(container)
-    base = settings.public_url
-    tokens = {sub: app.state.tokens.mint(sub, role) for sub, role in DEMO_USERS}
-    print(_banner(base, tokens), flush=True)
+    config = SimulatorConfig(app_id=SANDBOX_APP_ID,
+                             app_secret=sandbox_secret("ikhokha-app-secret"),
+                             public_url=f"http://{host}:{sim_port}")
+    async with running_simulator(config, host=host, port=sim_port) as sim:
+        settings = sandbox_settings(host, port, sim.api_url)
+        app = create_app(build_container(settings))
+        tokens = {sub: app.state.tokens.mint(sub, role) for sub, role in DEMO_USERS}
+        print(_banner(settings.public_url, sim.base_url, tokens), flush=True)
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        await server.serve()
+
+
+def run_sandbox(*, host: str, port: int, sim_port: int | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    asyncio.run(_run(host, port, sim_port or port + 900))
     return 0
 
 
-def _banner(base: str, tokens: dict[str, str]) -> str:
-    lines = ["", "Beta Skill Payments sandbox", "=" * 27, f"API:      {base}/api/v1",
-             f"OpenAPI:  {base}/schema/openapi.json", f"Health:   {base}/health/live", "",
+def _banner(base: str, sim: str, tokens: dict[str, str]) -> str:
+    lines = ["", "Beta Skill Payments sandbox", "=" * 27, f"API:        {base}/api/v1",
+             f"OpenAPI:    {base}/schema/openapi.json", f"Health:     {base}/health/live",
+             f"iK Pay sim: {sim}/public-api/v1/api (checkout pages at {sim}/checkout/...)", "",
              "Tokens (valid 12 h):"]
     lines += [f"  {sub:16} {token}" for sub, token in tokens.items()]
-    lines += ["", "Try it:",
+    auth = "-H \"Authorization: Bearer $STU\""
+    lines += ["", "Buy a course:",
               f"  export SVC='{tokens['platform']}' STU='{tokens['student-thandi']}'",
               f"  curl -s -X POST {base}/api/v1/enrollments -H \"Authorization: Bearer $SVC\" "
               "-H 'Content-Type: application/json' -d '{\"student_id\":\"student-thandi\","
               "\"course_id\":\"python-101\",\"price\":{\"amount\":49900,\"currency\":\"ZAR\"}}'",
-              f"  curl -s -X POST {base}/api/v1/payments -H \"Authorization: Bearer $STU\" "
+              f"  curl -s -X POST {base}/api/v1/payments {auth} "
               "-H 'Idempotency-Key: demo-checkout-0001' -H 'Content-Type: application/json' "
               "-d '{\"enrollment_id\":\"<enrollment id>\"}'",
-              f"  curl -s -X POST {base}/api/v1/payments/<payment id>/verify "
-              "-H \"Authorization: Bearer $STU\"",
-              f"  curl -s {base}/api/v1/enrollments/<enrollment id> -H \"Authorization: Bearer $STU\"",
+              "  open the checkout_url in a browser and press Pay (or Decline / Cancel), then:",
+              f"  curl -s {base}/api/v1/enrollments/<enrollment id> {auth}",
               "", "More tokens: SKILLPAY_JWT_SECRET=$(cat .sandbox/jwt-secret) "
               ".venv/bin/skillpay token --sub U --role student", ""]
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -12,11 +14,19 @@ from entrypoints.http.auth import TokenCodec
 from entrypoints.http.controllers.enrollments import EnrollmentController
 from entrypoints.http.controllers.health import live, ready
 from entrypoints.http.controllers.payments import PaymentController
+from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
 from entrypoints.http.problems import handle_exception
 
 MAX_BODY = 1024 * 1024
+
+
+async def _close_gateway(container: Container, *_: object) -> None:
+    """Close the gateway's pooled HTTP session, if it has one."""
+    close = getattr(container.gateway(), "aclose", None)
+    if close is not None:
+        await close()
 
 
 def create_app(container: Container) -> Litestar:
@@ -32,12 +42,14 @@ def create_app(container: Container) -> Litestar:
         security=[{"BearerToken": []}],
     )
     app = Litestar(
-        route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready],
+        route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
+                        checkout_return],
         plugins=[ContainerPlugin(container, tokens)],
         exception_handlers={Exception: handle_exception},
         openapi_config=openapi,
         request_max_body_size=MAX_BODY,
         debug=False,
+        on_shutdown=[partial(_close_gateway, container)],
     )
     app.state.container = container
     app.state.tokens = tokens

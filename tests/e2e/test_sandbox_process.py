@@ -21,8 +21,10 @@ def free_port() -> int:
 def test_sandbox_answers_health_live_and_prints_tokens(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILLPAY_", "IKHOKHA_"))}
+    sim_port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.cli", "sandbox", "--port", str(port)],
+        [sys.executable, "-m", "entrypoints.cli", "sandbox", "--port", str(port),
+         "--simulator-port", str(sim_port)],
         cwd=tmp_path, env={**env, "PYTHONPATH": os.getcwd()},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -1,0 +1,34 @@
+"""Where the gateway sends the student's browser after checkout.
+
+The page carries no payment data (the browser has no token here); it tells the student
+what happens next and sends them back to the app, which shows the live status.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from litestar import MediaType, Response, get
+from litestar.params import FromPath
+
+_PAGES = {
+    "success": ("Thank you!", "We are confirming your payment with iKhokha. Your course "
+                "unlocks as soon as the payment is confirmed, usually within seconds."),
+    "failure": ("The payment did not go through", "Nothing was charged. Please try another "
+                "card, or contact your bank, then start the checkout again."),
+    "cancel": ("Payment cancelled", "Nothing was charged. You can start again whenever you "
+               "are ready."),
+}
+
+
+@get("/checkout/{payment_id:str}/{outcome:str}", media_type=MediaType.HTML,
+     tags=["checkout"], summary="Page shown after the hosted payment page", security=[])
+async def checkout_return(payment_id: FromPath[str], outcome: FromPath[str]) -> Response[str]:
+    title, text = _PAGES.get(outcome, _PAGES["failure"])
+    html = (f"<!doctype html><html lang=en><meta charset=utf-8>"
+            f"<meta name=viewport content='width=device-width'><title>{escape(title)}</title>"
+            f"<body style='font-family:sans-serif;max-width:36rem;margin:3rem auto'>"
+            f"<h1 data-outcome='{escape(outcome)}'>{escape(title)}</h1><p>{escape(text)}</p>"
+            f"<p>Return to the Beta Skill app to see your course.</p></body></html>")
+    return Response(html, media_type=MediaType.HTML,
+                    status_code=200 if outcome in _PAGES else 404)
