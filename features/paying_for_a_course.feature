@@ -34,3 +34,11 @@ Feature: A student pays for a course and gets access
     And the payment provider tells us the payment went through 5 times
     Then the course "Python 101" is unlocked for Thandi
     And the course was unlocked exactly once
+
+  Scenario: The card has insufficient funds
+    When Thandi starts the checkout
+    And Thandi's card has insufficient funds on the payment page
+    And the payment provider tells us the payment failed
+    Then the payment is marked as failed
+    And the course "Python 101" is still locked for Thandi
+    And Thandi is told "The card has insufficient funds. Please use another card or top up and try again."

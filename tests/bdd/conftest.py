@@ -14,13 +14,15 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from application.student_messages import student_message
+from domain.classification import classify
 from domain.enrollment import Enrollment, EnrollmentStatus
 from domain.gateway_report import GatewayStatus
 from domain.money import Money
 from domain.payment import Payment, PaymentStatus
 from tests.support.world import World
 
-DECLINES = {"declines the card": "payment_declined", "insufficient funds": "insufficient_funds"}
+DECLINES = {"bank declines the card": "payment_declined",
+            "card has insufficient funds": "insufficient_funds"}
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Scenario:
     students: dict[str, str] = field(default_factory=dict)
     enrollment: Enrollment | None = None
     payment: Payment | None = None
+    failure: BaseException | None = None
 
     def run(self, coro: Any) -> Any:
         return self.runner.run(coro)
@@ -62,7 +65,11 @@ def course_chosen(scenario: Scenario, course: str, price: str, name: str) -> Non
 @when(parsers.parse("{name} starts the checkout again with the same request"))
 def start_checkout(scenario: Scenario, name: str) -> None:
     assert scenario.enrollment is not None
-    scenario.payment = scenario.run(scenario.world.checkout(scenario.enrollment))
+    scenario.failure = None
+    try:
+        scenario.payment = scenario.run(scenario.world.checkout(scenario.enrollment))
+    except Exception as failure:  # the Then steps say what the student was told
+        scenario.failure = failure
 
 
 @then(parsers.parse("{name} is sent to the payment page for {price}"))
@@ -79,8 +86,8 @@ def pays(scenario: Scenario, name: str) -> None:
                                   GatewayStatus.SUCCESS)
 
 
-@when(parsers.re(r"(?P<name>\w+)'s bank (?P<what>declines the card|insufficient funds)"
-                 r" on the payment page"))
+@when(parsers.re(r"(?P<name>\w+)'s (?P<what>bank declines the card|card has insufficient "
+                 r"funds) on the payment page"))
 def bank_declines(scenario: Scenario, name: str, what: str) -> None:
     scenario.world.gateway.settle(scenario.current_payment().paylink_id or "",
                                   GatewayStatus.FAILURE, failure_code=DECLINES[what])
@@ -136,3 +143,26 @@ def one_payment(scenario: Scenario) -> None:
 @then("the course was unlocked exactly once")
 def unlocked_once(scenario: Scenario) -> None:
     assert scenario.world.notifier.names().count("EnrollmentActivated") == 1
+
+
+@given("the payment provider does not answer in time once")
+def provider_times_out_once(scenario: Scenario) -> None:
+    scenario.world.gateway.fail_next("create_paylink", TimeoutError())
+
+
+@given("the payment provider is down")
+def provider_down(scenario: Scenario) -> None:
+    scenario.world.gateway.fail_next("create_paylink", ConnectionRefusedError(), times=100)
+
+
+@then(parsers.parse("{name} is asked to try again in a minute"))
+def asked_to_retry(scenario: Scenario, name: str) -> None:
+    assert scenario.failure is not None, "the checkout did not fail"
+    told = classify(scenario.failure)
+    assert told.retryable and "try again in a minute" in told.user_message
+
+
+@then("no payment page was handed out yet")
+def no_payment_page(scenario: Scenario) -> None:
+    assert scenario.world.gateway.paylinks == {}
+    assert all(p.checkout_url is None for p in scenario.world.store.payments.values())
