@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from application.ports import (
-    CallbackNotice, Clock, Paylink, PaylinkRequest, RefundMode, RefundResult,
+    CallbackNotice,
+    Clock,
+    Paylink,
+    PaylinkRequest,
+    RefundMode,
+    RefundResult,
 )
 from domain.classification import ClassifiedFailure
 from domain.gateway_report import GatewayReport, GatewayStatus

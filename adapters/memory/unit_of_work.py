@@ -13,7 +13,11 @@ from dataclasses import fields
 from typing import Any
 
 from adapters.memory.repositories import (
-    MemoryAudit, MemoryEnrollments, MemoryInbox, MemoryPayments, MemoryRefunds,
+    MemoryAudit,
+    MemoryEnrollments,
+    MemoryInbox,
+    MemoryPayments,
+    MemoryRefunds,
 )
 from adapters.memory.store import MemoryStore
 from application.audit import audit_entries_for

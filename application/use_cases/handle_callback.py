@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 
 from application.actor import GATEWAY_ACTOR
 from application.ports import (
-    AuditEntry, CallbackNotice, Clock, IdGenerator, InboxItem, PaymentGateway, UnitOfWork,
+    AuditEntry,
+    CallbackNotice,
+    Clock,
+    IdGenerator,
+    InboxItem,
+    PaymentGateway,
+    UnitOfWork,
 )
 from application.redaction import mask_headers
 from application.transaction import Transactions
@@ -57,11 +63,13 @@ class HandleCallback:
         try:
             return self._gateway.verify_callback(path, headers, raw)
         except ClassifiedFailure as refused:
+            code = refused.code
+
             async def record(uow: UnitOfWork) -> None:
                 await uow.audit.append(AuditEntry(
                     at=self._clock.now(), actor="unknown", entity="webhook",
                     entity_id=self._ids.new_id("sec"), action="callback_rejected",
-                    from_status=None, to_status=None, reason=refused.code))
+                    from_status=None, to_status=None, reason=code))
 
             await self._tx.run(record)
             raise
@@ -74,7 +82,7 @@ class HandleCallback:
             return "orphan"
         try:
             report = await self._gateway.get_status(notice.paylink_id)
-        except Exception as failure:  # the inbox keeps it; the worker retries
+        except Exception as failure:  # noqa: BLE001 - the inbox keeps it; retried later
             await self._mark(inbox_id, "failed", classify(failure).code)
             return "retry_later"
         unconfirmed = report is None or (

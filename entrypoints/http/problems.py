@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 
 import msgspec
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import (
-    HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException,
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
     ValidationException,
 )
 
@@ -22,7 +25,8 @@ _HTTP_CODES = {400: "invalid_request", 401: "unauthenticated", 403: "forbidden",
                404: "not_found", 405: "invalid_request", 413: "payload_too_large"}
 
 
-def problem_for(code: str, detail: str, instance: str | None = None) -> tuple[Problem, dict[str, str]]:
+def problem_for(code: str, detail: str,
+                instance: str | None = None) -> tuple[Problem, dict[str, str]]:
     c = CATALOGUE[code]
     problem = Problem(type=f"https://docs.betaskill.co.za/payments/errors#{code}",
                       title=c.title, status=c.http_status, detail=detail, code=code,

@@ -4,6 +4,7 @@ contradictory), refunds and reverts never break the money invariants."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -112,7 +113,7 @@ def test_no_exit_from_a_terminal_state_except_through_refunds(ops):
             history[i].append(p.status)
     allowed_after_capture = CAPTURED
     for trail in history:
-        for before, after in zip(trail, trail[1:]):
+        for before, after in pairwise(trail):
             if before in CLOSED_UNPAID:
                 assert after is before
             if before in CAPTURED:

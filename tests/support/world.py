@@ -16,7 +16,9 @@ from application.idempotency import IdempotentRequests
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.enrollments import (
-    CreateEnrollment, CreateEnrollmentCommand, GetEnrollment,
+    CreateEnrollment,
+    CreateEnrollmentCommand,
+    GetEnrollment,
 )
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments

@@ -1,4 +1,3 @@
-import asyncio
 import socket
 from pathlib import Path
 
@@ -14,7 +13,6 @@ pytestmark = pytest.mark.unit
 
 @pytest.mark.parametrize("failure,code,category,status", [
     (TimeoutError(), "gateway_timeout", Category.NETWORK, 504),
-    (asyncio.TimeoutError(), "gateway_timeout", Category.NETWORK, 504),
     (ConnectionRefusedError(), "gateway_unreachable", Category.NETWORK, 503),
     (ConnectionResetError(), "gateway_connection_reset", Category.NETWORK, 503),
     (socket.gaierror(), "gateway_dns_failure", Category.NETWORK, 503),

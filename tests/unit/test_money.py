@@ -34,7 +34,7 @@ def test_never_mixes_currencies():
     with pytest.raises(CurrencyMismatch):
         Money(100, "ZAR") + Money(100, "USD")
     with pytest.raises(CurrencyMismatch):
-        Money(100, "ZAR") < Money(100, "USD")
+        assert Money(100, "ZAR") < Money(100, "USD")
 
 
 def test_prints_with_the_currency_exponent():

@@ -11,7 +11,9 @@ from litestar.params import FromPath, JSONBody
 from application.actor import Actor
 from application.idempotency import IdempotentRequests
 from application.use_cases.enrollments import (
-    CreateEnrollment, CreateEnrollmentCommand, GetEnrollment,
+    CreateEnrollment,
+    CreateEnrollmentCommand,
+    GetEnrollment,
 )
 from domain.money import Money
 from entrypoints.http.idempotent import run_idempotent

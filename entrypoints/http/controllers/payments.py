@@ -16,7 +16,11 @@ from application.use_cases.start_payment import StartPayment, StartPaymentComman
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.http.idempotent import run_idempotent
 from entrypoints.http.schemas import (
-    CreatePaymentBody, PaymentOut, PaymentPage, decode_cursor, encode_cursor,
+    CreatePaymentBody,
+    PaymentOut,
+    PaymentPage,
+    decode_cursor,
+    encode_cursor,
 )
 from entrypoints.http.strict_body import IdempotencyKey, strict_body
 
