@@ -9,9 +9,10 @@ out, on both engines, so ordering and equality behave the same everywhere.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Integer
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -47,3 +48,16 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 # A 64-bit surrogate key that SQLite still treats as its auto-incrementing rowid.
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def status_check(enum: type[Enum], name: str) -> CheckConstraint:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return CheckConstraint(f"status IN ({values})", name=name)
+
+
+def timestamp_column(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+def money_column() -> Column:  # type: ignore[type-arg]
+    return Column(BigInteger, nullable=False)

@@ -9,17 +9,27 @@ subscribers must tolerate duplicates.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import writing
-from adapters.sql.event_codec import decode_event
+from adapters.sql.event_codec import decode_event, encode_event
 from adapters.sql.record_tables import OutboxRow
 from application.ports import Clock, Notifier
+from domain.events import DomainEvent
 
 _O = OutboxRow.__table__  # type: ignore[attr-defined]
+
+
+def outbox_values(event: DomainEvent) -> dict[str, Any]:
+    """The outbox row for one event, written by the unit of work that recorded it."""
+    name, payload = encode_event(event)
+    return {"event_id": f"evt_{secrets.token_hex(12)}", "name": name, "payload": payload,
+            "created_at": datetime.now(UTC), "relayed_at": None}
 
 
 class OutboxRelay:

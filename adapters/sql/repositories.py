@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
 
-from adapters.sql.tables import EnrollmentRow, PaymentRow, RefundRow
+from adapters.sql.tables import PaymentRow, RefundRow
 from application.ports import Page, PageRequest, PaymentFilter
 from domain.enrollment import Enrollment
 from domain.payment import OPEN, Payment

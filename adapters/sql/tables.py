@@ -9,29 +9,25 @@ activated enrollment per payment, and only legal statuses.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
-from sqlalchemy import CHAR, BigInteger, CheckConstraint, Column, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    CHAR,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
-from adapters.sql.column_types import UTCDateTime
+from adapters.sql.column_types import money_column as _money
+from adapters.sql.column_types import status_check
+from adapters.sql.column_types import timestamp_column as _ts
 from domain.enrollment import Enrollment, EnrollmentStatus
 from domain.money import Money
 from domain.payment import Payment, PaymentStatus
 from domain.refund import Refund, RefundStatus
-
-
-def status_check(enum: type[Enum], name: str) -> CheckConstraint:
-    values = ", ".join(f"'{member.value}'" for member in enum)
-    return CheckConstraint(f"status IN ({values})", name=name)
-
-
-def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
-    return Column(UTCDateTime(), nullable=nullable)
-
-
-def _money() -> Column:  # type: ignore[type-arg]
-    return Column(BigInteger, nullable=False)
 
 
 class EnrollmentRow(SQLModel, table=True):

@@ -10,9 +10,7 @@ nothing at all. Constraint violations are lost races too (see conflicts.py).
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError
@@ -21,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sql.conflicts import is_conflict
 from adapters.sql.engine import writing
 from adapters.sql.identity_map import KINDS, IdentityMap, Tracked
-from adapters.sql.record_tables import AuditEntryRow, InboxRow, OutboxRow
-from adapters.sql.event_codec import encode_event
-from adapters.sql.repositories import SqlEnrollments, SqlPayments, SqlRefunds
+from adapters.sql.outbox import outbox_values
 from adapters.sql.record_repositories import SqlAudit, SqlInbox
+from adapters.sql.record_tables import AuditEntryRow, InboxRow, OutboxRow
+from adapters.sql.repositories import SqlEnrollments, SqlPayments, SqlRefunds
 from application.audit import audit_entries_for
 from application.errors import ConcurrentUpdate
 from application.ports import AuditEntry, InboxItem
@@ -45,7 +43,7 @@ class SqlUnitOfWork:
         self.webhook_inbox = SqlInbox(self)
         self._conn: AsyncConnection | None = None
 
-    async def __aenter__(self) -> SqlUnitOfWork:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -113,7 +111,7 @@ class SqlUnitOfWork:
         for item in self.staged_inbox.values():
             await self._write_inbox(conn, item)
         if events:
-            await conn.execute(insert(OutboxRow), [_outbox_values(e) for e in events])
+            await conn.execute(insert(OutboxRow), [outbox_values(e) for e in events])
 
     @staticmethod
     async def _update(conn: AsyncConnection, tracked: Tracked) -> None:
@@ -147,13 +145,6 @@ class SqlUnitOfWork:
         table = KINDS[kind].__table__  # type: ignore[attr-defined]
         found = await self.select_entities(kind, select(table).where(table.c.id == entity_id))
         return found[0] if found else None
-
-
-def _outbox_values(event: DomainEvent) -> dict[str, Any]:
-
-    name, payload = encode_event(event)
-    return {"event_id": f"evt_{secrets.token_hex(12)}", "name": name, "payload": payload,
-            "created_at": datetime.now(UTC), "relayed_at": None}
 
 
 class SqlUnitOfWorkFactory:

@@ -14,7 +14,12 @@ import pytest
 
 from application.errors import ConcurrentUpdate
 from application.ports import (
-    AuditEntry, IdempotencyOutcome, InboxItem, PageRequest, PaymentFilter, StoredResponse,
+    AuditEntry,
+    IdempotencyOutcome,
+    InboxItem,
+    PageRequest,
+    PaymentFilter,
+    StoredResponse,
 )
 from domain.money import Money
 from domain.payment import PaymentStatus

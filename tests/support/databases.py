@@ -47,7 +47,7 @@ def _postgres_unreachable() -> str | None:
         await conn.close()
     try:
         asyncio.run(probe())
-    except Exception as exc:  # any failure to connect means: no PostgreSQL here
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
         return f"PostgreSQL at {PG_SERVER} unreachable: {exc!r}"
     return None
 
