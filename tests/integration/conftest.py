@@ -96,3 +96,13 @@ async def receiver() -> AsyncIterator[CallbackReceiver]:
     rec.url = f"http://127.0.0.1:{runner.addresses[0][1]}/webhooks/ikhokha"
     yield rec
     await runner.cleanup()
+
+
+from tests.support.databases import (  # noqa: E402, F401  (fixtures)
+    backend,
+    postgres_engine,
+    postgres_url,
+    scratch_postgres_url,
+    sql_engine,
+    sqlite_engine,
+)

@@ -1,0 +1,61 @@
+"""Async engines for SQLite (embedded default) and PostgreSQL (production).
+
+SQLite allows one writer at a time; concurrent async writers on a pool end in
+"database is locked". Every write transaction therefore runs inside `writing(engine)`,
+which holds one asyncio.Lock per SQLite engine for its duration. PostgreSQL needs no
+such lock: row locks, version checks and constraints settle races there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+_write_locks: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()
+
+
+def create_engine_for(url: str, **options: Any) -> AsyncEngine:
+    """An AsyncEngine for `sqlite+aiosqlite://...` or `postgresql+asyncpg://...`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(url, **options)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_size", 10)
+    options.setdefault("max_overflow", 20)
+    return create_async_engine(url, **options)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextlib.asynccontextmanager
+async def writing(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Hold the single-writer lock for one write transaction (SQLite only)."""
+    if not is_sqlite(engine):
+        yield
+        return
+    lock = _write_locks.get(engine.sync_engine)
+    if lock is None:
+        lock = _write_locks[engine.sync_engine] = asyncio.Lock()
+    async with lock:
+        yield

@@ -1,0 +1,88 @@
+"""One entity object per row per unit of work, and what changed since it was read.
+
+A snapshot of each loaded row's values tells commit which entities to write; an entity
+that recorded events counts as changed even when no column moved (an anomaly event),
+exactly as the memory unit of work decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.sql.tables import EnrollmentRow, PaymentRow, RefundRow
+
+# Parents before children: the order inserts must follow for the foreign keys.
+KINDS: dict[str, Any] = {"enrollments": EnrollmentRow, "payments": PaymentRow,
+                         "refunds": RefundRow}
+
+
+@dataclass
+class Tracked:
+    kind: str
+    entity: Any
+    loaded_version: int | None  # None: added in this unit of work, not yet stored
+    snapshot: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.entity.id  # type: ignore[no-any-return]
+
+    @property
+    def table(self) -> Any:
+        return KINDS[self.kind]
+
+    @property
+    def next_version(self) -> int:
+        base = self.entity.version if self.loaded_version is None else self.loaded_version
+        return base + 1  # type: ignore[no-any-return]
+
+    def values(self) -> dict[str, Any]:
+        """Column values to store, with the version this write produces."""
+        values = self.table.from_domain(self.entity).model_dump()
+        values["version"] = self.next_version
+        return values  # type: ignore[no-any-return]
+
+    def state(self) -> dict[str, Any]:
+        return self.table.from_domain(self.entity).model_dump(exclude={"version"})  # type: ignore[no-any-return]
+
+    @property
+    def is_changed(self) -> bool:
+        return bool(self.entity.events) or self.state() != self.snapshot
+
+
+class IdentityMap:
+    def __init__(self) -> None:
+        self._tracked: dict[tuple[str, str], Tracked] = {}
+
+    def clear(self) -> None:
+        self._tracked.clear()
+
+    def add_new(self, kind: str, entity: Any) -> None:
+        self._tracked[(kind, entity.id)] = Tracked(kind, entity, None)
+
+    def get(self, kind: str, entity_id: str) -> Any | None:
+        tracked = self._tracked.get((kind, entity_id))
+        return None if tracked is None else tracked.entity
+
+    def adopt(self, kind: str, row: Mapping[str, Any]) -> Any:
+        """The entity for a row just read: the one already handed out, or a new one."""
+        known = self.get(kind, row["id"])
+        if known is not None:
+            return known
+        entity = KINDS[kind](**row).to_domain()
+        tracked = Tracked(kind, entity, entity.version)
+        tracked.snapshot = tracked.state()
+        self._tracked[(kind, entity.id)] = tracked
+        return entity
+
+    def entities(self, kind: str) -> list[Any]:
+        return [t.entity for (k, _), t in self._tracked.items() if k == kind]
+
+    def new(self) -> list[Tracked]:
+        return [t for t in self._tracked.values() if t.loaded_version is None]
+
+    def changed(self) -> list[Tracked]:
+        return [t for t in self._tracked.values()
+                if t.loaded_version is not None and t.is_changed]

@@ -1,0 +1,84 @@
+"""The audit log and the webhook inbox over a SqlUnitOfWork.
+
+Both stage their writes in the unit of work, so a callback is recorded together with
+the effects of processing it, or not at all. Reads of other transactions' work see
+committed rows only, as in the memory adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from adapters.sql.record_tables import AuditEntryRow, InboxRow
+from application.ports import AuditEntry, InboxItem
+
+if TYPE_CHECKING:
+    from adapters.sql.unit_of_work import SqlUnitOfWork
+
+_A = AuditEntryRow.__table__.c  # type: ignore[attr-defined]
+_I = InboxRow.__table__.c  # type: ignore[attr-defined]
+
+
+class SqlAudit:
+    """Append-only: entries are inserted on commit and never updated or deleted."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def append(self, entry: AuditEntry) -> None:
+        self._uow.staged_audit.append(entry)
+
+    async def for_entities(self, entity_ids: Sequence[str]) -> list[AuditEntry]:
+        if not entity_ids:
+            return []
+        rows = await self._uow.select_rows(
+            select(AuditEntryRow.__table__).where(_A.entity_id.in_(list(entity_ids)))  # type: ignore[attr-defined]
+            .order_by(_A.seq))
+        return [AuditEntryRow(**row).to_domain() for row in rows]
+
+
+class SqlInbox:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def record(self, item: InboxItem) -> bool:
+        if await self.by_dedupe_key(item.dedupe_key) is not None:
+            return False
+        self._uow.staged_inbox[item.id] = item
+        return True
+
+    async def get(self, item_id: str) -> InboxItem | None:
+        staged = self._uow.staged_inbox.get(item_id)
+        if staged is not None:
+            return staged
+        return await self._stored(_I.id == item_id)
+
+    async def by_dedupe_key(self, dedupe_key: str) -> InboxItem | None:
+        for item in self._uow.staged_inbox.values():
+            if item.dedupe_key == dedupe_key:
+                return item
+        return await self._stored(_I.dedupe_key == dedupe_key)
+
+    async def mark(self, item_id: str, status: str, error: str | None = None) -> None:
+        item = await self.get(item_id)
+        if item is not None:
+            attempts = item.attempts + (1 if status == "failed" else 0)
+            self._uow.staged_inbox[item_id] = replace(item, status=status, last_error=error,
+                                                      attempts=attempts)
+
+    async def pending(self, limit: int) -> list[InboxItem]:
+        rows = await self._uow.select_rows(
+            select(InboxRow.__table__).where(_I.status.in_(["received", "failed"]))  # type: ignore[attr-defined]
+            .order_by(_I.received_at, _I.id).limit(limit))
+        return [InboxRow(**row).to_domain() for row in rows]
+
+    async def _stored(self, condition: object) -> InboxItem | None:
+        rows = await self._uow.select_rows(select(InboxRow.__table__).where(condition))  # type: ignore[attr-defined, arg-type]
+        if not rows:
+            return None
+        self._uow.stored_inbox_ids.add(rows[0]["id"])
+        return InboxRow(**rows[0]).to_domain()

@@ -1,0 +1,124 @@
+"""Payment, enrollment and refund repositories over a SqlUnitOfWork.
+
+Queries see what the memory adapter sees: committed rows overlaid with this unit of
+work's own additions and changes. SQL narrows the candidates; the same predicate then
+runs on the identity-mapped entities, so an entity changed in this unit of work is
+judged by its current state, not by the stored one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, or_, select
+
+from adapters.sql.tables import PaymentRow, RefundRow
+from application.ports import Page, PageRequest, PaymentFilter
+from domain.enrollment import Enrollment
+from domain.payment import OPEN, Payment
+from domain.refund import Refund
+
+if TYPE_CHECKING:
+    from adapters.sql.unit_of_work import SqlUnitOfWork
+
+_P = PaymentRow.__table__.c  # type: ignore[attr-defined]
+_R = RefundRow.__table__.c  # type: ignore[attr-defined]
+
+
+def _newest_first(items: list[Any]) -> list[Any]:
+    return sorted(items, key=lambda e: (e.created_at, e.id), reverse=True)
+
+
+class _Repository:
+    kind = ""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, entity: Any) -> None:
+        self._uow.identity.add_new(self.kind, entity)
+
+    async def get(self, entity_id: str) -> Any | None:
+        return await self._uow.load(self.kind, entity_id)
+
+    async def _find(self, statement: Any, keep: Callable[[Any], bool]) -> list[Any]:
+        found = await self._uow.select_entities(self.kind, statement)
+        pool = {e.id: e for e in [*found, *self._uow.identity.entities(self.kind)]}
+        return sorted((e for e in pool.values() if keep(e)), key=lambda e: (e.created_at, e.id))
+
+
+class SqlPayments(_Repository):
+    kind = "payments"
+
+    async def get(self, payment_id: str) -> Payment | None:
+        return await self._uow.load(self.kind, payment_id)  # type: ignore[no-any-return]
+
+    async def get_by_paylink(self, paylink_id: str) -> Payment | None:
+        found = await self._find(select(PaymentRow.__table__).where(_P.paylink_id == paylink_id),  # type: ignore[attr-defined]
+                                 lambda p: p.paylink_id == paylink_id)
+        return found[0] if found else None
+
+    async def get_by_idempotency_key(self, student_id: str, key: str) -> Payment | None:
+        statement = select(PaymentRow.__table__).where(  # type: ignore[attr-defined]
+            _P.student_id == student_id, _P.idempotency_key == key)
+        found = await self._find(statement, lambda p: p.student_id == student_id
+                                 and p.idempotency_key == key)
+        return found[0] if found else None
+
+    async def open_for_enrollment(self, enrollment_id: str) -> list[Payment]:
+        statement = select(PaymentRow.__table__).where(  # type: ignore[attr-defined]
+            _P.enrollment_id == enrollment_id, _P.status.in_([s.value for s in OPEN]))
+        return await self._find(statement, lambda p: p.enrollment_id == enrollment_id
+                                and p.status in OPEN)
+
+    async def list(self, where: PaymentFilter, page: PageRequest) -> Page:
+        def keep(p: Payment) -> bool:
+            return ((where.student_id is None or p.student_id == where.student_id)
+                    and (where.status is None or p.status is where.status)
+                    and (where.created_from is None or p.created_at >= where.created_from)
+                    and (where.created_to is None or p.created_at <= where.created_to)
+                    and (page.after is None or (p.created_at, p.id) < page.after))
+
+        mine = self._uow.identity.entities(self.kind)
+        statement = (select(PaymentRow.__table__).where(*_conditions(where, page))  # type: ignore[attr-defined]
+                     .order_by(_P.created_at.desc(), _P.id.desc())
+                     .limit(page.limit + 1 + len(mine)))
+        found = await self._uow.select_entities(self.kind, statement)
+        pool = {p.id: p for p in [*found, *mine]}
+        rows = _newest_first([p for p in pool.values() if keep(p)])
+        return Page(items=rows[:page.limit], has_more=len(rows) > page.limit)
+
+
+def _conditions(where: PaymentFilter, page: PageRequest) -> list[Any]:
+    conditions: list[Any] = []
+    if where.student_id is not None:
+        conditions.append(_P.student_id == where.student_id)
+    if where.status is not None:
+        conditions.append(_P.status == where.status.value)
+    if where.created_from is not None:
+        conditions.append(_P.created_at >= where.created_from)
+    if where.created_to is not None:
+        conditions.append(_P.created_at <= where.created_to)
+    if page.after is not None:
+        at, last_id = page.after
+        conditions.append(or_(_P.created_at < at, and_(_P.created_at == at, _P.id < last_id)))
+    return conditions
+
+
+class SqlEnrollments(_Repository):
+    kind = "enrollments"
+
+    async def get(self, enrollment_id: str) -> Enrollment | None:
+        return await self._uow.load(self.kind, enrollment_id)  # type: ignore[no-any-return]
+
+
+class SqlRefunds(_Repository):
+    kind = "refunds"
+
+    async def get(self, refund_id: str) -> Refund | None:
+        return await self._uow.load(self.kind, refund_id)  # type: ignore[no-any-return]
+
+    async def for_payment(self, payment_id: str) -> list[Refund]:
+        statement = select(RefundRow.__table__).where(_R.payment_id == payment_id)  # type: ignore[attr-defined]
+        return await self._find(statement, lambda r: r.payment_id == payment_id)

@@ -1,0 +1,9 @@
+"""The complete schema: importing this registers every table on `metadata`."""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+from adapters.sql import record_tables, tables  # noqa: F401  (registers the tables)
+
+metadata = SQLModel.metadata
