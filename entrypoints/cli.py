@@ -1,4 +1,4 @@
-"""`skillpay` command line: serve, sandbox, token."""
+"""`skillpay` command line: serve, sandbox, simulator, migrate, worker, token."""
 
 from __future__ import annotations
 
@@ -54,6 +54,32 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     return simulator_main(args.rest)
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from adapters.sql import migrate
+
+    url = _settings().database_url
+    if url.startswith("memory:"):
+        print("SKILLPAY_DATABASE_URL is memory://: nothing to migrate", file=sys.stderr)
+        return 2
+    if args.action == "upgrade":
+        asyncio.run(migrate.upgrade(url, args.revision or "head"))
+    elif args.action == "downgrade":
+        if not args.revision:
+            print("downgrade needs a revision (e.g. base)", file=sys.stderr)
+            return 2
+        asyncio.run(migrate.downgrade(url, args.revision))
+    print(f"current revision: {asyncio.run(migrate.current(url)) or 'none (empty database)'}")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from entrypoints.worker import run_worker
+
+    return run_worker(_settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="skillpay", description="Beta Skill Payments")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
                                add_help=False)
     simulator.add_argument("rest", nargs=argparse.REMAINDER)
     simulator.set_defaults(run=cmd_simulator)
+    migrate = sub.add_parser("migrate", help="upgrade, downgrade or show the database schema")
+    migrate.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    migrate.add_argument("revision", nargs="?", default=None)
+    migrate.set_defaults(run=cmd_migrate)
+    worker = sub.add_parser("worker", help="relay the outbox and finish waiting callbacks")
+    worker.set_defaults(run=cmd_worker)
     token = sub.add_parser("token", help="mint a JWT for local use")
     token.add_argument("--sub", required=True)
     token.add_argument("--role", required=True)

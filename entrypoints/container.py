@@ -14,16 +14,28 @@ from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.notify.logging_notifier import LoggingNotifier
+from adapters.notify.relay_signal import RelaySignal
+from adapters.sql.engine import create_engine_for
+from adapters.sql.idempotency import SqlIdempotencyStore
+from adapters.sql.outbox import OutboxRelay
+from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.system.clock import RandomIds, SystemClock
 from application.idempotency import IdempotentRequests
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
+from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
+from application.use_cases.retry_callbacks import RetryCallbacks
 from application.use_cases.start_payment import CheckoutUrls, StartPayment
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.settings import Settings
+
+
+def storage_kind(settings: Settings) -> str:
+    """`memory://` keeps everything in the process (tests, demos); any other URL is SQL."""
+    return "memory" if settings.database_url.startswith("memory:") else "sql"
 
 
 class Container(containers.DeclarativeContainer):
@@ -31,12 +43,26 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
-
-    memory_store = providers.Singleton(MemoryStore)
-    uow_factory = providers.Singleton(MemoryUnitOfWorkFactory, store=memory_store)
-    idempotency_store = providers.Singleton(MemoryIdempotencyStore, store=memory_store)
-
     notifier = providers.Singleton(LoggingNotifier)
+    relay_signal = providers.Singleton(RelaySignal)
+
+    storage = providers.Callable(storage_kind, settings)
+    memory_store = providers.Singleton(MemoryStore)
+    engine = providers.Singleton(create_engine_for, settings.provided.database_url)
+
+    uow_factory = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryUnitOfWorkFactory, store=memory_store),
+        sql=providers.Singleton(SqlUnitOfWorkFactory, engine),
+    )
+    idempotency_store = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryIdempotencyStore, store=memory_store),
+        sql=providers.Singleton(SqlIdempotencyStore, engine),
+    )
+    # Memory publishes right after commit; SQL publishes from the outbox (at least once).
+    publisher = providers.Selector(storage, memory=notifier, sql=relay_signal)
+    outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock)
 
     gateway = providers.Selector(
         providers.Callable(lambda s: s.gateway, settings),
@@ -61,7 +87,7 @@ class Container(containers.DeclarativeContainer):
     checkout_urls = providers.Singleton(
         CheckoutUrls, public_url=providers.Callable(lambda s: s.public_url, settings))
 
-    tx = providers.Singleton(Transactions, uow_factory, notifier)
+    tx = providers.Singleton(Transactions, uow_factory, publisher)
     applier = providers.Singleton(GatewayReportApplier, clock)
     idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
 
@@ -71,10 +97,11 @@ class Container(containers.DeclarativeContainer):
     verify_payment = providers.Singleton(VerifyPayment, tx, gateway, applier)
     handle_callback = providers.Singleton(HandleCallback, tx, gateway, verify_payment, clock, ids,
                                           checkout_urls)
+    retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)
+    get_audit_trail = providers.Singleton(GetAuditTrail, tx)
 
 
 def build_container(settings: Settings) -> Container:
-    container = Container(settings=settings)
-    return container
+    return Container(settings=settings)

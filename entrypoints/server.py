@@ -9,6 +9,7 @@ from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.safety import production_problems
 from entrypoints.settings import Settings
+from entrypoints.storage import StorageNotReady, prepare_storage
 
 log = logging.getLogger("skillpay")
 
@@ -25,9 +26,16 @@ def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def serve(settings: Settings, *, host: str, port: int) -> int:
+    import asyncio
+
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = build_checked_app(settings)
+    try:
+        asyncio.run(prepare_storage(settings))
+    except StorageNotReady as problem:
+        print(f"refusing to start: {problem}", file=sys.stderr)
+        return 1
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
     return 0

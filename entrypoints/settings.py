@@ -74,6 +74,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     enable_payment_logging: bool = True
     log_format: str = "console"
+    worker_interval_ms: int = 5000
     warnings: tuple[str, ...] = ()
 
     @property
@@ -138,5 +139,7 @@ class Settings:
                                          or "true", "SKILLPAY_ENABLE_PAYMENT_LOGGING"),
             log_format=get("SKILLPAY_LOG_FORMAT", "console" if env == "development" else "json")
             or "console",
+            worker_interval_ms=_int(get("SKILLPAY_WORKER_INTERVAL_MS", "5000") or "5000",
+                                    "SKILLPAY_WORKER_INTERVAL_MS", 50, 3_600_000),
             warnings=tuple(warnings),
         )

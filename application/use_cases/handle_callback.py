@@ -55,7 +55,7 @@ class HandleCallback:
 
         if not await self._tx.run(store):
             return CallbackReceipt(item.id, True, "duplicate")
-        outcome = await self.process(item.id, notice)
+        outcome = await self.process(item.id, notice.paylink_id, notice.status)
         return CallbackReceipt(item.id, False, outcome)
 
     async def _authenticate(self, path: str, headers: Mapping[str, str],
@@ -74,19 +74,22 @@ class HandleCallback:
             await self._tx.run(record)
             raise
 
-    async def process(self, inbox_id: str, notice: CallbackNotice) -> str:
-        """Confirm with the gateway and apply; safe to run again for the same item."""
-        payment_id = await self._tx.run(lambda uow: self._payment_for(uow, notice.paylink_id))
+    async def process(self, inbox_id: str, paylink_id: str, claimed: GatewayStatus) -> str:
+        """Confirm with the gateway and apply; safe to run again for the same item.
+
+        `claimed` is what the callback said; PENDING when unknown (a retry from the inbox).
+        """
+        payment_id = await self._tx.run(lambda uow: self._payment_for(uow, paylink_id))
         if payment_id is None:
             await self._mark(inbox_id, "orphan")
             return "orphan"
         try:
-            report = await self._gateway.get_status(notice.paylink_id)
+            report = await self._gateway.get_status(paylink_id)
         except Exception as failure:  # noqa: BLE001 - the inbox keeps it; retried later
             await self._mark(inbox_id, "failed", classify(failure).code)
             return "retry_later"
         unconfirmed = report is None or (
-            notice.status.is_final and report.status is GatewayStatus.PENDING)
+            claimed.is_final and report.status is GatewayStatus.PENDING)
         if report is None or unconfirmed:
             await self._flag(payment_id, "callback_unconfirmed")
         else:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.controllers.enrollments import EnrollmentController
@@ -18,19 +19,33 @@ from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
 from entrypoints.http.problems import handle_exception
+from entrypoints.storage import close_storage, prepare_storage
 
 MAX_BODY = 1024 * 1024
 
 
-async def _close_gateway(container: Container, *_: object) -> None:
-    """Close the gateway's pooled HTTP session, if it has one."""
-    close = getattr(container.gateway(), "aclose", None)
-    if close is not None:
-        await close()
+def _lifecycle(container: Container, background: BackgroundWork | None) -> tuple[Any, Any]:
+    async def startup(*_: object) -> None:
+        await prepare_storage(container.settings())
+        if background is not None:
+            await background.start()
+
+    async def shutdown(*_: object) -> None:
+        if background is not None:
+            await background.stop()
+        close = getattr(container.gateway(), "aclose", None)
+        if close is not None:
+            await close()
+        await close_storage(container)
+
+    return startup, shutdown
 
 
-def create_app(container: Container) -> Litestar:
+def create_app(container: Container, *, run_background: bool = True) -> Litestar:
+    """The app; `run_background` also runs the worker loops in this process."""
     settings = container.settings()
+    startup, shutdown = _lifecycle(
+        container, BackgroundWork(container) if run_background else None)
     tokens = TokenCodec(settings.jwt_secret)
     openapi = OpenAPIConfig(
         title="Beta Skill Payments", version="1.0.0",
@@ -49,7 +64,8 @@ def create_app(container: Container) -> Litestar:
         openapi_config=openapi,
         request_max_body_size=MAX_BODY,
         debug=False,
-        on_shutdown=[partial(_close_gateway, container)],
+        on_startup=[startup],
+        on_shutdown=[shutdown],
     )
     app.state.container = container
     app.state.tokens = tokens

@@ -19,7 +19,8 @@ from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
 
 USE_CASES = ("create_enrollment", "get_enrollment", "start_payment", "verify_payment",
-             "handle_callback", "get_payment", "list_payments", "idempotent_requests")
+             "handle_callback", "get_payment", "list_payments", "idempotent_requests",
+             "get_audit_trail")
 
 
 class ContainerPlugin(InitPluginProtocol):

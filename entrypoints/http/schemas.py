@@ -114,3 +114,18 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         return datetime.fromisoformat(stamp), payment_id
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("cursor is not one this API handed out") from None
+
+
+class AuditEntryOut(msgspec.Struct):
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    reason: str | None
+
+
+class AuditTrail(msgspec.Struct):
+    items: list[AuditEntryOut]

@@ -40,7 +40,7 @@ class Api:
 
 @pytest.fixture
 def api() -> Iterator[Api]:
-    settings = Settings.from_env({"SKILLPAY_ENV": "test",
+    settings = Settings.from_env({"SKILLPAY_ENV": "test", "SKILLPAY_DATABASE_URL": "memory://",
                                   "SKILLPAY_PUBLIC_URL": "https://pay.example.test"})
     container = build_container(settings)
     gateway = FakeGateway(SystemClock())

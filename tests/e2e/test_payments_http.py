@@ -171,3 +171,20 @@ def test_health_and_openapi(api):
                  "/api/v1/payments/{payment_id}/verify", "/api/v1/enrollments",
                  "/api/v1/enrollments/{enrollment_id}", "/webhooks/ikhokha", "/health/live"):
         assert path in spec["paths"], path
+
+
+def test_the_audit_trail_is_for_admins_and_lists_every_change(api):
+    from domain.gateway_report import GatewayStatus
+    enrollment = api.enrollment()
+    payment = api.checkout(enrollment["id"]).json()
+    api.gateway.settle(payment["gateway_reference"], GatewayStatus.SUCCESS)
+    api.client.post(f"/api/v1/payments/{payment['id']}/verify", headers=api.auth("stu-1"))
+    assert api.client.get(f"/api/v1/payments/{payment['id']}/audit",
+                          headers=api.auth("stu-1")).status_code == 403
+    r = api.client.get(f"/api/v1/payments/{payment['id']}/audit", headers=api.auth("a", "admin"))
+    trail = [(e["entity"], e["from_status"], e["to_status"]) for e in r.json()["items"]]
+    assert trail == [("enrollment", None, "pending_payment"), ("payment", None, "created"),
+                     ("payment", "created", "pending"), ("payment", "pending", "succeeded"),
+                     ("enrollment", "pending_payment", "active")]
+    assert set(r.json()["items"][0]) == {"at", "actor", "entity", "entity_id", "action",
+                                         "from_status", "to_status", "reason"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -59,6 +60,15 @@ class LiveStack:
 
 @asynccontextmanager
 async def live_stack(**env: str) -> AsyncIterator[LiveStack]:
+    """Defaults to a fresh SQLite file; pass SKILLPAY_DATABASE_URL to choose another."""
+    with tempfile.TemporaryDirectory(prefix="skillpay-") as folder:
+        env.setdefault("SKILLPAY_DATABASE_URL", f"sqlite+aiosqlite:///{folder}/stack.db")
+        async with _stack(env) as stack:
+            yield stack
+
+
+@asynccontextmanager
+async def _stack(env: dict[str, str]) -> AsyncIterator[LiveStack]:
     async with running_simulator(SimulatorConfig(APP_ID, APP_SECRET)) as sim:
         port = free_port()
         settings = Settings.from_env({

@@ -11,12 +11,13 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.actor import Actor
 from application.idempotency import IdempotentRequests
+from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.payment_queries import GetPayment, ListPayments, ListPaymentsQuery
 from application.use_cases.start_payment import StartPayment, StartPaymentCommand
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.http.idempotent import run_idempotent
 from entrypoints.http.schemas import (
-    CreatePaymentBody,
+    AuditEntryOut, AuditTrail, CreatePaymentBody,
     PaymentOut,
     PaymentPage,
     decode_cursor,
@@ -60,6 +61,16 @@ class PaymentController(Controller):
     async def verify(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
                      verify_payment: NamedDependency[VerifyPayment]) -> PaymentOut:
         return PaymentOut.of(await verify_payment(actor, payment_id))
+
+    @get("/{payment_id:str}/audit", summary="Audit trail of a payment and its enrollment "
+                                            "(admin)")
+    async def audit(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
+                    get_audit_trail: NamedDependency[GetAuditTrail]) -> AuditTrail:
+        entries = await get_audit_trail(actor, payment_id)
+        return AuditTrail(items=[AuditEntryOut(
+            at=e.at, actor=e.actor, entity=e.entity, entity_id=e.entity_id, action=e.action,
+            from_status=e.from_status, to_status=e.to_status, reason=e.reason)
+            for e in entries])
 
     @get("/", summary="Transaction history, newest first (keyset pagination)")
     async def history(

@@ -1,0 +1,71 @@
+"""The work that runs beside the API (in-process for `serve`, alone for `worker`):
+relaying the outbox, finishing callbacks whose processing failed, reaping old
+idempotency keys. Each loop survives its own failures and logs them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from entrypoints.container import Container, storage_kind
+
+log = logging.getLogger("skillpay.worker")
+IDEMPOTENCY_RETENTION = timedelta(hours=72)
+
+
+class BackgroundWork:
+    def __init__(self, container: Container, *, reap_every_s: float = 3600.0) -> None:
+        self._c = container
+        self._retry_s = container.settings().worker_interval_ms / 1000
+        self._reap_s = reap_every_s
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        if storage_kind(self._c.settings()) == "sql":
+            self._tasks.append(asyncio.create_task(self._relay_loop(), name="outbox-relay"))
+        self._spawn("callback-retry", self._retry_s, self._retry_callbacks)
+        self._spawn("idempotency-reaper", self._reap_s, self._reap)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if storage_kind(self._c.settings()) == "sql":
+            await self._c.outbox_relay().relay_once(limit=1000)  # drain what we can
+
+    def _spawn(self, name: str, every_s: float, job: Callable[[], Awaitable[object]]) -> None:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(every_s)
+                try:
+                    await job()
+                except Exception:
+                    log.exception("background job %s failed; will retry", name)
+
+        self._tasks.append(asyncio.create_task(loop(), name=name))
+
+    async def _relay_loop(self) -> None:
+        relay, signal = self._c.outbox_relay(), self._c.relay_signal()
+        while True:
+            try:
+                if await relay.relay_once() == 0:
+                    await signal.wait(1.0)
+            except Exception:
+                log.exception("outbox relay failed; will retry")
+                await asyncio.sleep(1.0)
+
+    async def _retry_callbacks(self) -> None:
+        grace = timedelta(seconds=min(5.0, self._retry_s))
+        finished = await self._c.retry_callbacks()(grace=grace)
+        if finished:
+            log.info("finished %d waiting callbacks", finished)
+
+    async def _reap(self) -> None:
+        cutoff = self._c.clock().now() - IDEMPOTENCY_RETENTION
+        await self._c.idempotency_store().reap(cutoff)
