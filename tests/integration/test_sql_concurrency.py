@@ -81,3 +81,33 @@ async def test_concurrent_refund_reservations_never_exceed_the_capture(sql_engin
         stored = await uow.payments.get("pay_1")
     assert stored.reserved_minor == sum(granted)
     assert 0 < stored.reserved_minor <= 10_000
+
+
+async def test_fifty_callbacks_and_verifies_at_once_activate_once(sql_engine):
+    from application.actor import Actor, Role
+    from domain.gateway_report import GatewayStatus
+    from tests.support.world import World
+
+    world = World(uow_factory=SqlUnitOfWorkFactory(sql_engine))
+    enrolled = await world.enrollment(student_id="stu-9")
+    started = await world.checkout(enrolled)
+    world.gateway.settle(started.paylink_id, GatewayStatus.SUCCESS)
+    body, headers = world.gateway.signed_callback(started.paylink_id)
+    student = Actor("stu-9", Role.STUDENT)
+
+    results = await asyncio.gather(
+        *(world.handle_callback(headers, body) for _ in range(50)),
+        *(world.verify_payment(student, started.id) for _ in range(50)),
+        return_exceptions=True)
+
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    receipts = results[:50]
+    assert sum(not r.duplicate for r in receipts) == 1
+    assert world.notifier.names().count("EnrollmentActivated") == 1
+    async with SqlUnitOfWorkFactory(sql_engine)() as uow:
+        trail = await uow.audit.for_entities([started.id, enrolled.id])
+        inbox = await uow.webhook_inbox.by_dedupe_key(
+            world.gateway.verify_callback("/webhooks/ikhokha", headers, body).dedupe_key)
+    assert [(e.entity, e.to_status) for e in trail].count(("payment", "succeeded")) == 1
+    assert [(e.entity, e.to_status) for e in trail].count(("enrollment", "active")) == 1
+    assert inbox is not None and inbox.status == "processed"

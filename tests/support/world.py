@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from adapters.fake.gateway import FakeGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
@@ -43,10 +44,13 @@ class World:
     ids: SequentialIds = field(default_factory=SequentialIds)
     store: MemoryStore = field(default_factory=MemoryStore)
     notifier: RecordingNotifier = field(default_factory=RecordingNotifier)
+    uow_factory: Any = None  # default: memory over `store`
+    idempotency_store: Any = None
 
     def __post_init__(self) -> None:
         self.gateway = FakeGateway(self.clock)
-        self.tx = Transactions(MemoryUnitOfWorkFactory(self.store), self.notifier)
+        factory = self.uow_factory or MemoryUnitOfWorkFactory(self.store)
+        self.tx = Transactions(factory, self.notifier)
         urls = CheckoutUrls("https://pay.example.test")
         applier = GatewayReportApplier(self.clock)
         self.create_enrollment = CreateEnrollment(self.tx, self.clock, self.ids)
@@ -57,7 +61,8 @@ class World:
                                               self.clock, self.ids, urls)
         self.get_payment = GetPayment(self.tx)
         self.list_payments = ListPayments(self.tx)
-        self.idempotent = IdempotentRequests(MemoryIdempotencyStore(self.store), self.clock)
+        self.idempotent = IdempotentRequests(
+            self.idempotency_store or MemoryIdempotencyStore(self.store), self.clock)
 
     async def enrollment(self, student_id: str = "stu-1", amount: int = 49900,
                          currency: str = "ZAR", course_id: str = "python-101") -> Enrollment:
