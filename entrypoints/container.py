@@ -13,6 +13,8 @@ from adapters.ikhokha import IkhokhaGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.notify.channels import ChannelsNotifier, build_channels
+from adapters.notify.fanout import FanoutNotifier
 from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
 from adapters.sql.engine import create_engine_for
@@ -43,7 +45,9 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
-    notifier = providers.Singleton(LoggingNotifier)
+    channels = providers.Singleton(build_channels, settings.provided.redis_url)
+    notifier = providers.Singleton(FanoutNotifier, providers.Singleton(LoggingNotifier),
+                                   providers.Singleton(ChannelsNotifier, channels))
     relay_signal = providers.Singleton(RelaySignal)
 
     storage = providers.Callable(storage_kind, settings)

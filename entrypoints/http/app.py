@@ -13,6 +13,7 @@ from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.controllers.enrollments import EnrollmentController
+from entrypoints.http.controllers.events import events_sse, events_ws
 from entrypoints.http.controllers.health import live, ready
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.return_pages import checkout_return
@@ -58,8 +59,8 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     )
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
-                        checkout_return],
-        plugins=[ContainerPlugin(container, tokens)],
+                        checkout_return, events_sse, events_ws],
+        plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},
         openapi_config=openapi,
         request_max_body_size=MAX_BODY,
