@@ -26,6 +26,7 @@ from application.idempotency import IdempotentRequests
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
+from application.use_cases.check_pending import CheckPendingPayments
 from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
@@ -102,6 +103,7 @@ class Container(containers.DeclarativeContainer):
     handle_callback = providers.Singleton(HandleCallback, tx, gateway, verify_payment, clock, ids,
                                           checkout_urls)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
+    check_pending = providers.Singleton(CheckPendingPayments, tx, gateway, verify_payment, clock)
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)
     get_audit_trail = providers.Singleton(GetAuditTrail, tx)
