@@ -6,6 +6,8 @@ Everything is chosen from `Settings` alone; tests override providers
 
 from __future__ import annotations
 
+import time
+
 from dependency_injector import containers, providers
 
 from adapters.fake.gateway import FakeGateway
@@ -13,16 +15,20 @@ from adapters.ikhokha import IkhokhaGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.memory.webhook_deliveries import MemoryDeliveryStore
 from adapters.notify.channels import ChannelsNotifier, build_channels
 from adapters.notify.fanout import FanoutNotifier
 from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
+from adapters.platform_webhooks.sender import HttpWebhookSender
 from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.outbox import OutboxRelay
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+from adapters.sql.webhook_deliveries import SqlDeliveryStore
 from adapters.system.clock import RandomIds, SystemClock
 from application.idempotency import IdempotentRequests
+from application.platform_webhooks import DeliverPlatformWebhooks, EnqueuePlatformWebhooks
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
@@ -36,6 +42,10 @@ from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.settings import Settings
 
 
+def unix_now() -> int:
+    return int(time.time())
+
+
 def storage_kind(settings: Settings) -> str:
     """`memory://` keeps everything in the process (tests, demos); any other URL is SQL."""
     return "memory" if settings.database_url.startswith("memory:") else "sql"
@@ -46,9 +56,6 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
-    channels = providers.Singleton(build_channels, settings.provided.redis_url)
-    notifier = providers.Singleton(FanoutNotifier, providers.Singleton(LoggingNotifier),
-                                   providers.Singleton(ChannelsNotifier, channels))
     relay_signal = providers.Singleton(RelaySignal)
 
     storage = providers.Callable(storage_kind, settings)
@@ -65,6 +72,22 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryIdempotencyStore, store=memory_store),
         sql=providers.Singleton(SqlIdempotencyStore, engine),
     )
+    delivery_store = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryDeliveryStore),
+        sql=providers.Singleton(SqlDeliveryStore, engine),
+    )
+
+    channels = providers.Singleton(build_channels, settings.provided.redis_url)
+    notifier = providers.Singleton(
+        FanoutNotifier, providers.Singleton(LoggingNotifier),
+        providers.Singleton(ChannelsNotifier, channels),
+        providers.Singleton(EnqueuePlatformWebhooks, delivery_store,
+                            settings.provided.platform_webhook_urls, clock))
+    webhook_sender = providers.Singleton(HttpWebhookSender,
+                                         settings.provided.platform_webhook_secret, unix_now)
+    deliver_platform_webhooks = providers.Singleton(DeliverPlatformWebhooks, delivery_store,
+                                                    webhook_sender, clock)
     # Memory publishes right after commit; SQL publishes from the outbox (at least once).
     publisher = providers.Selector(storage, memory=notifier, sql=relay_signal)
     outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock)
