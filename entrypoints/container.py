@@ -27,8 +27,10 @@ from adapters.sql.outbox import OutboxRelay
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sql.webhook_deliveries import SqlDeliveryStore
 from adapters.system.clock import RandomIds, SystemClock
+from adapters.system.crash import CrashingProbe, parse_crash_points
 from application.idempotency import IdempotentRequests
 from application.platform_webhooks import DeliverPlatformWebhooks, EnqueuePlatformWebhooks
+from application.probes import NoProbe, Probe
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
@@ -46,6 +48,13 @@ def unix_now() -> int:
     return int(time.time())
 
 
+def build_probe(settings: Settings) -> Probe:
+    """Crash points exist for reliability tests only and never in production."""
+    if settings.test_crash_points and not settings.is_production:
+        return CrashingProbe(parse_crash_points(settings.test_crash_points))
+    return NoProbe()
+
+
 def storage_kind(settings: Settings) -> str:
     """`memory://` keeps everything in the process (tests, demos); any other URL is SQL."""
     return "memory" if settings.database_url.startswith("memory:") else "sql"
@@ -57,6 +66,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
     relay_signal = providers.Singleton(RelaySignal)
+    probe = providers.Singleton(build_probe, settings)
 
     storage = providers.Callable(storage_kind, settings)
     memory_store = providers.Singleton(MemoryStore)
@@ -90,7 +100,7 @@ class Container(containers.DeclarativeContainer):
                                                     webhook_sender, clock)
     # Memory publishes right after commit; SQL publishes from the outbox (at least once).
     publisher = providers.Selector(storage, memory=notifier, sql=relay_signal)
-    outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock)
+    outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock, probe)
 
     gateway = providers.Selector(
         providers.Callable(lambda s: s.gateway, settings),
@@ -115,7 +125,7 @@ class Container(containers.DeclarativeContainer):
     checkout_urls = providers.Singleton(
         CheckoutUrls, public_url=providers.Callable(lambda s: s.public_url, settings))
 
-    tx = providers.Singleton(Transactions, uow_factory, publisher)
+    tx = providers.Singleton(Transactions, uow_factory, publisher, probe)
     applier = providers.Singleton(GatewayReportApplier, clock)
     idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
 
@@ -124,7 +134,7 @@ class Container(containers.DeclarativeContainer):
     start_payment = providers.Singleton(StartPayment, tx, gateway, clock, ids, checkout_urls)
     verify_payment = providers.Singleton(VerifyPayment, tx, gateway, applier)
     handle_callback = providers.Singleton(HandleCallback, tx, gateway, verify_payment, clock, ids,
-                                          checkout_urls)
+                                          checkout_urls, probe)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
     check_pending = providers.Singleton(CheckPendingPayments, tx, gateway, verify_payment, clock)
     get_payment = providers.Singleton(GetPayment, tx)

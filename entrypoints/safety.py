@@ -62,6 +62,8 @@ def production_problems(s: Settings) -> list[str]:
         problems.append("SKILLPAY_DATABASE_URL is SQLite: production needs PostgreSQL")
     if urlsplit(s.public_url).scheme != "https":
         problems.append("SKILLPAY_PUBLIC_URL must be https in production")
+    if s.test_crash_points:
+        problems.append("SKILLPAY_TEST_CRASH_AT is a reliability-test switch: never in production")
     if any(urlsplit(u).scheme != "https" for u in s.platform_webhook_urls):
         problems.append("SKILLPAY_PLATFORM_WEBHOOK_URLS must all be https in production")
     return problems

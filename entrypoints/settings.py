@@ -78,6 +78,7 @@ class Settings:
     worker_interval_ms: int = 5000
     platform_webhook_urls: tuple[str, ...] = ()
     platform_webhook_secret: str = field(default="", repr=False)
+    test_crash_points: str = ""
     warnings: tuple[str, ...] = ()
 
     @property
@@ -148,5 +149,6 @@ class Settings:
                 u.strip() for u in (get("SKILLPAY_PLATFORM_WEBHOOK_URLS", "") or "").split(",")
                 if u.strip()),
             platform_webhook_secret=get("SKILLPAY_PLATFORM_WEBHOOK_SECRET", "") or "",
+            test_crash_points=get("SKILLPAY_TEST_CRASH_AT", "") or "",
             warnings=tuple(warnings),
         )
