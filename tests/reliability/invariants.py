@@ -79,7 +79,7 @@ async def audit_is_one_entry_per_change(engine: AsyncEngine) -> list[str]:
     for entity, table in (("payment", "payments"), ("enrollment", "enrollments"),
                           ("refund", "refunds")):
         current = {r["id"]: r["status"] for r in await rows(
-            engine, f"SELECT id, status FROM {table}")}  # noqa: S608 - fixed table names
+            engine, f"SELECT id, status FROM {table}")}
         trails: dict[str, list[Any]] = defaultdict(list)
         for entry in await rows(engine, f"""
                 SELECT entity_id, action, from_status, to_status FROM audit_entries
