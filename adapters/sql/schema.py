@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-from adapters.sql import record_tables, tables  # noqa: F401  (registers the tables)
+from adapters.sql import monitoring_tables, record_tables, tables  # noqa: F401  (registers)
 
 metadata = SQLModel.metadata
