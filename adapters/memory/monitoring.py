@@ -54,5 +54,5 @@ class MemoryMonitoringQueries:
 
     async def oldest_pending_age(self, now: datetime) -> float:
         open_since = [p.created_at for p in self._store.payments.values()
-                      if p.status.value in ("created", "pending")]
+                      if p.status.value == "pending"]
         return max(0.0, (now - min(open_since)).total_seconds()) if open_since else 0.0

@@ -68,8 +68,8 @@ class PrometheusMetrics:
         self.outbox_unrelayed = gauge("outbox_unrelayed_events", "Committed events not relayed")
         self.outbox_oldest = gauge("outbox_oldest_unrelayed_age_seconds",
                                    "Age of the oldest unrelayed event")
-        self.oldest_pending = gauge("oldest_open_payment_age_seconds",
-                                    "Age of the oldest payment still created or pending")
+        self.oldest_pending = gauge("oldest_pending_payment_age_seconds",
+                                    "Age of the oldest payment still pending")
 
     def events_committed(self, events: Sequence[DomainEvent]) -> None:
         for event in events:
@@ -96,10 +96,10 @@ class PrometheusMetrics:
         self.http_duration.labels(method=method, route=route).observe(seconds)
 
     def set_backlog(self, unrelayed: int, oldest_unrelayed_s: float,
-                    oldest_open_s: float) -> None:
+                    oldest_pending_s: float) -> None:
         self.outbox_unrelayed.set(unrelayed)
         self.outbox_oldest.set(oldest_unrelayed_s)
-        self.oldest_pending.set(oldest_open_s)
+        self.oldest_pending.set(oldest_pending_s)
 
     def set_circuit(self, state: str) -> None:
         self.circuit_state.set(CIRCUIT_STATES.get(state, 0))

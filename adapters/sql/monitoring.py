@@ -80,9 +80,9 @@ class SqlMonitoringQueries:
         return int(count), _age(oldest, now)
 
     async def oldest_pending_age(self, now: datetime) -> float:
-        """Seconds since the oldest still-open (created/pending) payment was created."""
+        """Seconds since the oldest payment still pending (paylink out, no answer)."""
         statement = select(func.min(_P.c.created_at)).where(
-            _P.c.status.in_(("created", "pending")))
+            _P.c.status == "pending")
         async with self._engine.connect() as conn:
             oldest = (await conn.execute(statement)).scalar()
         return _age(oldest, now)
