@@ -81,7 +81,7 @@ async def test_metrics_and_stats_report_exactly_the_session():
 async def test_stats_survive_a_restart_because_they_come_from_stored_records(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path}/kept.db"
     async with live_stack(SKILLPAY_DATABASE_URL=url) as stack:
-        status, payment = await _checkout(stack, 1)
+        _, payment = await _checkout(stack, 1)
         await stack.control.settle(payment["gateway_reference"], "pay")
     async with live_stack(SKILLPAY_DATABASE_URL=url) as stack:
         async with stack.http.get(stack.base_url + "/metrics") as r:
