@@ -1,6 +1,7 @@
 """The work that runs beside the API (in-process for `serve`, alone for `worker`):
-relaying the outbox, finishing callbacks whose processing failed, reaping old
-idempotency keys. Each loop survives its own failures and logs them."""
+relaying the outbox, finishing callbacks whose processing failed, re-verifying
+payments left pending, reaping old idempotency keys. Each loop survives its own
+failures and logs them."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class BackgroundWork:
         if storage_kind(self._c.settings()) == "sql":
             self._tasks.append(asyncio.create_task(self._relay_loop(), name="outbox-relay"))
         self._spawn("callback-retry", self._retry_s, self._retry_callbacks)
+        self._spawn("pending-checker", self._retry_s, self._check_pending)
         self._spawn("idempotency-reaper", self._reap_s, self._reap)
 
     async def stop(self) -> None:
@@ -65,6 +67,12 @@ class BackgroundWork:
         finished = await self._c.retry_callbacks()(grace=grace)
         if finished:
             log.info("finished %d waiting callbacks", finished)
+
+    async def _check_pending(self) -> None:
+        run = await self._c.check_pending()()
+        if run.changed or run.expired:
+            log.info("checker: %d checked, %d changed, %d expired", run.checked, run.changed,
+                     run.expired)
 
     async def _reap(self) -> None:
         cutoff = self._c.clock().now() - IDEMPOTENCY_RETENTION

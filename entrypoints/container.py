@@ -18,6 +18,8 @@ from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.metrics.counting_notifier import CountingNotifier
 from adapters.metrics.measuring_gateway import MeasuringGateway
 from adapters.metrics.prometheus import PrometheusMetrics
+from adapters.notify.channels import ChannelsNotifier, build_channels
+from adapters.notify.fanout import FanoutNotifier
 from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
 from adapters.sql.engine import create_engine_for
@@ -30,6 +32,7 @@ from application.idempotency import IdempotentRequests
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
+from application.use_cases.check_pending import CheckPendingPayments
 from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
@@ -53,7 +56,9 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
-    notifier = providers.Singleton(LoggingNotifier)
+    channels = providers.Singleton(build_channels, settings.provided.redis_url)
+    notifier = providers.Singleton(FanoutNotifier, providers.Singleton(LoggingNotifier),
+                                   providers.Singleton(ChannelsNotifier, channels))
     relay_signal = providers.Singleton(RelaySignal)
 
     storage = providers.Callable(storage_kind, settings)
@@ -130,6 +135,8 @@ class Container(containers.DeclarativeContainer):
     handle_callback = providers.Singleton(HandleCallback, tx, measured_gateway, verify_payment,
                                           clock, ids, checkout_urls)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
+    check_pending = providers.Singleton(CheckPendingPayments, tx, measured_gateway, verify_payment,
+                                        clock)
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)
     get_audit_trail = providers.Singleton(GetAuditTrail, tx)

@@ -57,7 +57,8 @@ async def _run(host: str, port: int, sim_port: int) -> None:
         app = create_app(build_container(settings))
         tokens = {sub: app.state.tokens.mint(sub, role) for sub, role in DEMO_USERS}
         print(_banner(settings.public_url, sim.base_url, tokens), flush=True)
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info",
+                                               access_log=False))
         await server.serve()
 
 

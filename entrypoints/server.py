@@ -37,5 +37,7 @@ def serve(settings: Settings, *, host: str, port: int) -> int:
     except StorageNotReady as problem:
         print(f"refusing to start: {problem}", file=sys.stderr)
         return 1
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
+    # No uvicorn access log: it would print query strings, and EventSource callers put
+    # their token there. Request logging is ours, with redaction.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     return 0

@@ -14,6 +14,7 @@ from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.controllers.admin import admin_login, admin_logout, admin_page
 from entrypoints.http.controllers.enrollments import EnrollmentController
+from entrypoints.http.controllers.events import events_sse, events_ws
 from entrypoints.http.controllers.health import live, ready
 from entrypoints.http.controllers.monitoring import metrics, stats
 from entrypoints.http.controllers.payments import PaymentController
@@ -61,10 +62,10 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     )
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
-                        checkout_return, metrics, stats, admin_page, admin_login,
-                        admin_logout],
+                        checkout_return, events_sse, events_ws, metrics, stats, admin_page,
+                        admin_login, admin_logout],
         middleware=[http_metrics(container.metrics())],
-        plugins=[ContainerPlugin(container, tokens)],
+        plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},
         openapi_config=openapi,
         request_max_body_size=MAX_BODY,
