@@ -83,3 +83,11 @@ def test_suffix_handling_does_not_accept_made_up_names():
     assert family_of("skillpay_gateway_call_duration_seconds_bucket", families)
     assert family_of("skillpay_payments_startedx_total", families) is None
     assert family_of("skillpay_gateway_call_duration_bucket", families) is None
+
+
+async def test_docs_list_every_exported_metric(declared):
+    text = (ROOT / "docs/monitoring.md").read_text()
+    documented = {n for n in declared if not n.endswith("_created")}
+    missing = sorted(n for n in documented
+                     if f"`{n}`" not in text and f"`{n.removesuffix('_total')}" not in text)
+    assert missing == []
