@@ -71,6 +71,8 @@ def run_sandbox(*, host: str, port: int, sim_port: int | None = None) -> int:
 def _banner(base: str, sim: str, tokens: dict[str, str]) -> str:
     lines = ["", "Beta Skill Payments sandbox", "=" * 27, f"API:        {base}/api/v1",
              f"OpenAPI:    {base}/schema/openapi.json", f"Health:     {base}/health/live",
+             f"Operator:   {base}/admin (sign in with the admin token)",
+             f"Metrics:    {base}/metrics",
              f"iK Pay sim: {sim}/public-api/v1/api (checkout pages at {sim}/checkout/...)", "",
              "Tokens (valid 12 h):"]
     lines += [f"  {sub:16} {token}" for sub, token in tokens.items()]

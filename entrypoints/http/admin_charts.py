@@ -67,4 +67,9 @@ def rate_chart(chart_id: str, title: str,
                     f'{escape(label)}: {percent}% of {finished}</title></circle>')
     if len(line) > 1:
         body.insert(3, f'<polyline class="line" fill="none" points="{" ".join(line)}"/>')
+    if points:  # time axis: first and last bucket
+        body.append(f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" class="label">'
+                    f'{escape(points[0][0])}</text><text x="{WIDTH - PAD}" '
+                    f'y="{HEIGHT - PAD + 14}" text-anchor="end" class="label">'
+                    f'{escape(points[-1][0])}</text>')
     return _svg(chart_id, title, body)
