@@ -30,6 +30,9 @@ class BackgroundWork:
         self._spawn("callback-retry", self._retry_s, self._retry_callbacks)
         self._spawn("pending-checker", self._retry_s, self._check_pending)
         self._spawn("idempotency-reaper", self._reap_s, self._reap)
+        if self._c.settings().platform_webhook_urls:
+            self._spawn("platform-webhooks", min(1.0, self._retry_s),
+                        self._c.deliver_platform_webhooks())
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -38,6 +41,7 @@ class BackgroundWork:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self._c.webhook_sender().aclose()
         if storage_kind(self._c.settings()) == "sql":
             await self._c.outbox_relay().relay_once(limit=1000)  # drain what we can
 

@@ -6,6 +6,8 @@ Everything is chosen from `Settings` alone; tests override providers
 
 from __future__ import annotations
 
+import time
+
 from dependency_injector import containers, providers
 from prometheus_client import CollectorRegistry
 
@@ -15,6 +17,7 @@ from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.monitoring import MemoryGatewayCallLog, MemoryMonitoringQueries
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.memory.webhook_deliveries import MemoryDeliveryStore
 from adapters.metrics.counting_notifier import CountingNotifier
 from adapters.metrics.measuring_gateway import MeasuringGateway
 from adapters.metrics.prometheus import PrometheusMetrics
@@ -22,13 +25,18 @@ from adapters.notify.channels import ChannelsNotifier, build_channels
 from adapters.notify.fanout import FanoutNotifier
 from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
+from adapters.platform_webhooks.sender import HttpWebhookSender
 from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.monitoring import SqlGatewayCallLog, SqlMonitoringQueries
 from adapters.sql.outbox import OutboxRelay
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+from adapters.sql.webhook_deliveries import SqlDeliveryStore
 from adapters.system.clock import RandomIds, SystemClock
+from adapters.system.crash import CrashingProbe, parse_crash_points
 from application.idempotency import IdempotentRequests
+from application.platform_webhooks import DeliverPlatformWebhooks, EnqueuePlatformWebhooks
+from application.probes import NoProbe, Probe
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
@@ -46,6 +54,17 @@ from entrypoints.scrape import Scrape
 from entrypoints.settings import Settings
 
 
+def unix_now() -> int:
+    return int(time.time())
+
+
+def build_probe(settings: Settings) -> Probe:
+    """Crash points exist for reliability tests only and never in production."""
+    if settings.test_crash_points and not settings.is_production:
+        return CrashingProbe(parse_crash_points(settings.test_crash_points))
+    return NoProbe()
+
+
 def storage_kind(settings: Settings) -> str:
     """`memory://` keeps everything in the process (tests, demos); any other URL is SQL."""
     return "memory" if settings.database_url.startswith("memory:") else "sql"
@@ -56,10 +75,8 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
-    channels = providers.Singleton(build_channels, settings.provided.redis_url)
-    notifier = providers.Singleton(FanoutNotifier, providers.Singleton(LoggingNotifier),
-                                   providers.Singleton(ChannelsNotifier, channels))
     relay_signal = providers.Singleton(RelaySignal)
+    probe = providers.Singleton(build_probe, settings)
 
     storage = providers.Callable(storage_kind, settings)
     memory_store = providers.Singleton(MemoryStore)
@@ -75,9 +92,25 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryIdempotencyStore, store=memory_store),
         sql=providers.Singleton(SqlIdempotencyStore, engine),
     )
+    delivery_store = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryDeliveryStore),
+        sql=providers.Singleton(SqlDeliveryStore, engine),
+    )
+
+    channels = providers.Singleton(build_channels, settings.provided.redis_url)
+    notifier = providers.Singleton(
+        FanoutNotifier, providers.Singleton(LoggingNotifier),
+        providers.Singleton(ChannelsNotifier, channels),
+        providers.Singleton(EnqueuePlatformWebhooks, delivery_store,
+                            settings.provided.platform_webhook_urls, clock))
+    webhook_sender = providers.Singleton(HttpWebhookSender,
+                                         settings.provided.platform_webhook_secret, unix_now)
+    deliver_platform_webhooks = providers.Singleton(DeliverPlatformWebhooks, delivery_store,
+                                                    webhook_sender, clock)
     # Memory publishes right after commit; SQL publishes from the outbox (at least once).
     publisher = providers.Selector(storage, memory=notifier, sql=relay_signal)
-    outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock)
+    outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock, probe)
 
     # Monitoring: a registry per container, so two apps in one process never collide.
     registry = providers.Singleton(CollectorRegistry)
@@ -123,7 +156,7 @@ class Container(containers.DeclarativeContainer):
     # Counted where Transactions publishes: once per committed event (see CountingNotifier).
     counted_publisher = providers.Singleton(CountingNotifier, publisher, metrics)
 
-    tx = providers.Singleton(Transactions, uow_factory, counted_publisher)
+    tx = providers.Singleton(Transactions, uow_factory, counted_publisher, probe)
     applier = providers.Singleton(GatewayReportApplier, clock)
     idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
 
@@ -133,7 +166,7 @@ class Container(containers.DeclarativeContainer):
                                         checkout_urls)
     verify_payment = providers.Singleton(VerifyPayment, tx, measured_gateway, applier)
     handle_callback = providers.Singleton(HandleCallback, tx, measured_gateway, verify_payment,
-                                          clock, ids, checkout_urls)
+                                          clock, ids, checkout_urls, probe)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
     check_pending = providers.Singleton(CheckPendingPayments, tx, measured_gateway, verify_payment,
                                         clock)

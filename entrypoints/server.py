@@ -7,7 +7,7 @@ import sys
 
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
-from entrypoints.safety import production_problems
+from entrypoints.safety import platform_webhook_problems, production_problems
 from entrypoints.settings import Settings
 from entrypoints.storage import StorageNotReady, prepare_storage
 
@@ -15,7 +15,7 @@ log = logging.getLogger("skillpay")
 
 
 def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
-    problems = production_problems(settings)
+    problems = production_problems(settings) + platform_webhook_problems(settings)
     if problems:
         for problem in problems:
             print(f"refusing to start: {problem}", file=sys.stderr)

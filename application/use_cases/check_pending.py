@@ -29,7 +29,8 @@ class CheckerPolicy:
     batch: int = 500
 
     def interval(self, attempts: int) -> timedelta:
-        return min(self.first_interval * (2 ** min(attempts, 20)), self.max_interval)
+        grown: timedelta = self.first_interval * (2 ** min(attempts, 20))
+        return min(grown, self.max_interval)
 
 
 @dataclass

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
 
 from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
@@ -45,8 +47,10 @@ def _lifecycle(container: Container, background: BackgroundWork | None) -> tuple
     return startup, shutdown
 
 
-def create_app(container: Container, *, run_background: bool = True) -> Litestar:
-    """The app; `run_background` also runs the worker loops in this process."""
+def create_app(container: Container, *, run_background: bool = True,
+               extra_routes: Sequence[ControllerRouterHandler] = ()) -> Litestar:
+    """The app; `run_background` also runs the worker loops in this process;
+    `extra_routes` are the sandbox's pages (never added by `serve`)."""
     settings = container.settings()
     startup, shutdown = _lifecycle(
         container, BackgroundWork(container) if run_background else None)
@@ -62,8 +66,8 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     )
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
-                        checkout_return, events_sse, events_ws, metrics, stats, admin_page,
-                        admin_login, admin_logout],
+                        checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
+                        admin_page, admin_login, admin_logout],
         middleware=[http_metrics(container.metrics())],
         plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},
@@ -75,5 +79,6 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     )
     app.state.container = container
     app.state.tokens = tokens
+    app.state.sandbox = bool(extra_routes)
     app.state.metrics = container.metrics()
     return app
