@@ -76,6 +76,8 @@ def _banner(base: str, sim: str, tokens: dict[str, str]) -> str:
              f"Try it:    open {base}/sandbox in a browser: pick a course, Buy, Pay",
              f"API:        {base}/api/v1",
              f"OpenAPI:    {base}/schema/openapi.json", f"Health:     {base}/health/live",
+             f"Operator:   {base}/admin (sign in with the admin token)",
+             f"Metrics:    {base}/metrics",
              f"iK Pay sim: {sim}/public-api/v1/api (checkout pages at {sim}/checkout/...)", "",
              "Tokens (valid 12 h):"]
     lines += [f"  {sub:16} {token}" for sub, token in tokens.items()]

@@ -14,13 +14,16 @@ from litestar.types import ControllerRouterHandler
 from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
+from entrypoints.http.controllers.admin import admin_login, admin_logout, admin_page
 from entrypoints.http.controllers.enrollments import EnrollmentController
 from entrypoints.http.controllers.events import events_sse, events_ws
 from entrypoints.http.controllers.health import live, ready
+from entrypoints.http.controllers.monitoring import metrics, stats
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
+from entrypoints.http.http_metrics import http_metrics
 from entrypoints.http.problems import handle_exception
 from entrypoints.storage import close_storage, prepare_storage
 
@@ -63,7 +66,9 @@ def create_app(container: Container, *, run_background: bool = True,
     )
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
-                        checkout_return, events_sse, events_ws, *extra_routes],
+                        checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
+                        admin_page, admin_login, admin_logout],
+        middleware=[http_metrics(container.metrics())],
         plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},
         openapi_config=openapi,
@@ -75,4 +80,5 @@ def create_app(container: Container, *, run_background: bool = True,
     app.state.container = container
     app.state.tokens = tokens
     app.state.sandbox = bool(extra_routes)
+    app.state.metrics = container.metrics()
     return app

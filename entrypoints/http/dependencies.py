@@ -22,6 +22,7 @@ from entrypoints.http.auth import TokenCodec
 USE_CASES = ("create_enrollment", "get_enrollment", "start_payment", "verify_payment",
              "handle_callback", "get_payment", "list_payments", "idempotent_requests",
              "get_audit_trail")
+USE_CASES += ("get_stats", "payments_needing_review", "scrape", "readiness")
 
 
 class ContainerPlugin(InitPluginProtocol):
