@@ -11,6 +11,7 @@ from dependency_injector import containers, providers
 from adapters.fake.gateway import FakeGateway
 from adapters.ikhokha import IkhokhaGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.reconciliation_reports import MemoryReconciliationReports
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.notify.logging_notifier import LoggingNotifier
@@ -18,16 +19,25 @@ from adapters.notify.relay_signal import RelaySignal
 from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.outbox import OutboxRelay
+from adapters.sql.reconciliation_reports import SqlReconciliationReports
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.system.clock import RandomIds, SystemClock
+from adapters.system.gateway_mode import RuntimeGatewayMode
 from application.idempotency import IdempotentRequests
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
+from application.use_cases.gateway_history import GatewayHistory
+from application.use_cases.gateway_mode import GatewayMode
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
+from application.use_cases.reconcile import Reconcile
+from application.use_cases.reconciliation_queries import ReadReconciliations
+from application.use_cases.refund_queries import ConfirmRefund, GetRefund
+from application.use_cases.request_refund import RequestRefund
 from application.use_cases.retry_callbacks import RetryCallbacks
+from application.use_cases.revert_enrollment import RevertEnrollment
 from application.use_cases.start_payment import CheckoutUrls, StartPayment
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.settings import Settings
@@ -64,6 +74,9 @@ class Container(containers.DeclarativeContainer):
     publisher = providers.Selector(storage, memory=notifier, sql=relay_signal)
     outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock)
 
+    # The admin's runtime test/live switch, read by the iKhokha adapter per paylink.
+    gateway_mode_switch = providers.Singleton(RuntimeGatewayMode,
+                                              settings.provided.ikhokha_test_mode)
     gateway = providers.Selector(
         providers.Callable(lambda s: s.gateway, settings),
         fake=providers.Singleton(
@@ -81,7 +94,8 @@ class Container(containers.DeclarativeContainer):
             deadline_ms=settings.provided.ikhokha_deadline_ms,
             retry_attempts=settings.provided.ikhokha_retry_attempts,
             retry_delay_ms=settings.provided.ikhokha_retry_delay_ms,
-            clock=clock),
+            clock=clock,
+            mode_source=gateway_mode_switch),
     )
 
     checkout_urls = providers.Singleton(
@@ -101,6 +115,23 @@ class Container(containers.DeclarativeContainer):
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)
     get_audit_trail = providers.Singleton(GetAuditTrail, tx)
+    # Money back and books that balance: refunds, rollback, history, reconciliation.
+    reconciliation_reports = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryReconciliationReports),
+        sql=providers.Singleton(SqlReconciliationReports, engine),
+    )
+    request_refund = providers.Singleton(RequestRefund, tx, gateway, clock, ids)
+    confirm_refund = providers.Singleton(ConfirmRefund, tx, clock)
+    get_refund = providers.Singleton(GetRefund, tx)
+    revert_enrollment = providers.Singleton(RevertEnrollment, tx, clock)
+    gateway_mode = providers.Singleton(
+        GatewayMode, gateway_mode_switch, tx, clock,
+        production=providers.Callable(lambda s: s.is_production, settings))
+    gateway_history = providers.Singleton(GatewayHistory, gateway)
+    reconcile = providers.Singleton(Reconcile, tx, gateway, verify_payment,
+                                    reconciliation_reports, clock, ids)
+    list_reconciliations = providers.Singleton(ReadReconciliations, reconciliation_reports)
 
 
 def build_container(settings: Settings) -> Container:

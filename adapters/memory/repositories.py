@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from application.ports import AuditEntry, InboxItem, Page, PageRequest, PaymentFilter
@@ -52,6 +53,14 @@ class MemoryPayments:
         rows.sort(key=lambda p: (p.created_at, p.id), reverse=True)
         chosen = [p for p in (self._uow.load("payments", r.id) for r in rows[:page.limit]) if p]
         return Page(items=chosen, has_more=len(rows) > page.limit)
+
+    async def created_between(self, start: datetime, end: datetime, *,
+                              after: tuple[datetime, str] | None, limit: int) -> list[Payment]:
+        rows = sorted((p for p in self._uow.all_rows("payments")
+                       if start <= p.created_at < end
+                       and (after is None or (p.created_at, p.id) > after)),
+                      key=lambda p: (p.created_at, p.id))
+        return [p for p in (self._uow.load("payments", r.id) for r in rows[:limit]) if p]
 
 
 class MemoryEnrollments:

@@ -9,6 +9,7 @@ judged by its current state, not by the stored one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
@@ -88,6 +89,24 @@ class SqlPayments(_Repository):
         pool = {p.id: p for p in [*found, *mine]}
         rows = _newest_first([p for p in pool.values() if keep(p)])
         return Page(items=rows[:page.limit], has_more=len(rows) > page.limit)
+
+    async def created_between(self, start: datetime, end: datetime, *,
+                              after: tuple[datetime, str] | None, limit: int) -> list[Payment]:
+        def keep(p: Payment) -> bool:
+            return (start <= p.created_at < end
+                    and (after is None or (p.created_at, p.id) > after))
+
+        conditions = [_P.created_at >= start, _P.created_at < end]
+        if after is not None:
+            at, last_id = after
+            conditions.append(or_(_P.created_at > at, and_(_P.created_at == at, _P.id > last_id)))
+        mine = self._uow.identity.entities(self.kind)
+        statement = (select(PaymentRow.__table__).where(*conditions)  # type: ignore[attr-defined]
+                     .order_by(_P.created_at, _P.id).limit(limit + len(mine)))
+        found = await self._uow.select_entities(self.kind, statement)
+        pool = {p.id: p for p in [*found, *mine]}
+        return sorted((p for p in pool.values() if keep(p)),
+                      key=lambda p: (p.created_at, p.id))[:limit]
 
 
 def _conditions(where: PaymentFilter, page: PageRequest) -> list[Any]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-from adapters.sql import record_tables, tables  # noqa: F401  (registers the tables)
+from adapters.sql import (  # noqa: F401  (registers the tables)
+    reconciliation_reports,
+    record_tables,
+    tables,
+)
 
 metadata = SQLModel.metadata

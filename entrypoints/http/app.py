@@ -18,6 +18,7 @@ from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
+from entrypoints.http.money_back_routes import MONEY_BACK_ROUTES
 from entrypoints.http.problems import handle_exception
 from entrypoints.storage import close_storage, prepare_storage
 
@@ -58,7 +59,7 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     )
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
-                        checkout_return],
+                        checkout_return, *MONEY_BACK_ROUTES],
         plugins=[ContainerPlugin(container, tokens)],
         exception_handlers={Exception: handle_exception},
         openapi_config=openapi,
