@@ -10,11 +10,14 @@ Idempotency-Key makes a retried request find its own refund instead of reserving
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from application.actor import Actor, Role
-from application.errors import InvalidInput, NotFound
+from application.errors import ConcurrentUpdate, InvalidInput, NotFound
 from application.ports import (
     Clock,
     IdGenerator,
@@ -34,6 +37,7 @@ from domain.money import Money
 from domain.refund import Refund, RefundStatus
 
 MAX_REASON = 500
+RECORD_ATTEMPTS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +69,23 @@ class RequestRefund:
         except Exception as failure:
             code = classify(failure)
             if not code.retryable:
-                await self._tx.run(lambda uow: give_back_reservation(
+                await self._patiently(lambda uow: give_back_reservation(
                     uow, refund_id, code.code, self._clock.now(), cmd.actor.label))
             raise  # retryable: stays pending and reserved; the same key retries it
-        return await self._tx.run(lambda uow: self._record(uow, refund_id, result, cmd.actor))
+        return await self._patiently(lambda uow: self._record(uow, refund_id, result,
+                                                                 cmd.actor))
+
+    async def _patiently(self, work: Callable[[UnitOfWork], Awaitable[Refund]]) -> Refund:
+        """The gateway has acted: its answer must be recorded even when many refunds of
+        one payment race, so lost races are retried longer, with jittered pauses."""
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                return await self._tx.run(work)
+            except ConcurrentUpdate:
+                if attempt == RECORD_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        raise ConcurrentUpdate()  # pragma: no cover - the loop returns or raises
 
     def _refund_id(self, cmd: RequestRefundCommand) -> str:
         if cmd.idempotency_key is None:
