@@ -6,6 +6,8 @@ Everything is chosen from `Settings` alone; tests override providers
 
 from __future__ import annotations
 
+import time
+
 from dependency_injector import containers, providers
 
 from adapters.fake.gateway import FakeGateway
@@ -14,19 +16,26 @@ from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.reconciliation_reports import MemoryReconciliationReports
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.memory.webhook_deliveries import MemoryDeliveryStore
+from adapters.notify.channels import ChannelsNotifier, build_channels
+from adapters.notify.fanout import FanoutNotifier
 from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
+from adapters.platform_webhooks.sender import HttpWebhookSender
 from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.outbox import OutboxRelay
 from adapters.sql.reconciliation_reports import SqlReconciliationReports
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+from adapters.sql.webhook_deliveries import SqlDeliveryStore
 from adapters.system.clock import RandomIds, SystemClock
 from adapters.system.gateway_mode import RuntimeGatewayMode
 from application.idempotency import IdempotentRequests
+from application.platform_webhooks import DeliverPlatformWebhooks, EnqueuePlatformWebhooks
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
+from application.use_cases.check_pending import CheckPendingPayments
 from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
 from application.use_cases.gateway_history import GatewayHistory
 from application.use_cases.gateway_mode import GatewayMode
@@ -43,6 +52,10 @@ from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.settings import Settings
 
 
+def unix_now() -> int:
+    return int(time.time())
+
+
 def storage_kind(settings: Settings) -> str:
     """`memory://` keeps everything in the process (tests, demos); any other URL is SQL."""
     return "memory" if settings.database_url.startswith("memory:") else "sql"
@@ -53,7 +66,6 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
-    notifier = providers.Singleton(LoggingNotifier)
     relay_signal = providers.Singleton(RelaySignal)
 
     storage = providers.Callable(storage_kind, settings)
@@ -70,6 +82,22 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryIdempotencyStore, store=memory_store),
         sql=providers.Singleton(SqlIdempotencyStore, engine),
     )
+    delivery_store = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryDeliveryStore),
+        sql=providers.Singleton(SqlDeliveryStore, engine),
+    )
+
+    channels = providers.Singleton(build_channels, settings.provided.redis_url)
+    notifier = providers.Singleton(
+        FanoutNotifier, providers.Singleton(LoggingNotifier),
+        providers.Singleton(ChannelsNotifier, channels),
+        providers.Singleton(EnqueuePlatformWebhooks, delivery_store,
+                            settings.provided.platform_webhook_urls, clock))
+    webhook_sender = providers.Singleton(HttpWebhookSender,
+                                         settings.provided.platform_webhook_secret, unix_now)
+    deliver_platform_webhooks = providers.Singleton(DeliverPlatformWebhooks, delivery_store,
+                                                    webhook_sender, clock)
     # Memory publishes right after commit; SQL publishes from the outbox (at least once).
     publisher = providers.Selector(storage, memory=notifier, sql=relay_signal)
     outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock)
@@ -112,6 +140,7 @@ class Container(containers.DeclarativeContainer):
     handle_callback = providers.Singleton(HandleCallback, tx, gateway, verify_payment, clock, ids,
                                           checkout_urls)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
+    check_pending = providers.Singleton(CheckPendingPayments, tx, gateway, verify_payment, clock)
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)
     get_audit_trail = providers.Singleton(GetAuditTrail, tx)

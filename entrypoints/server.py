@@ -7,7 +7,7 @@ import sys
 
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
-from entrypoints.safety import production_problems
+from entrypoints.safety import platform_webhook_problems, production_problems
 from entrypoints.settings import Settings
 from entrypoints.storage import StorageNotReady, prepare_storage
 
@@ -15,7 +15,7 @@ log = logging.getLogger("skillpay")
 
 
 def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
-    problems = production_problems(settings)
+    problems = production_problems(settings) + platform_webhook_problems(settings)
     if problems:
         for problem in problems:
             print(f"refusing to start: {problem}", file=sys.stderr)
@@ -37,5 +37,7 @@ def serve(settings: Settings, *, host: str, port: int) -> int:
     except StorageNotReady as problem:
         print(f"refusing to start: {problem}", file=sys.stderr)
         return 1
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
+    # No uvicorn access log: it would print query strings, and EventSource callers put
+    # their token there. Request logging is ours, with redaction.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-from adapters.sql import (  # noqa: F401  (registers the tables)
+from adapters.sql import (  # noqa: F401  (registers)
+    delivery_tables,
     reconciliation_reports,
     record_tables,
     tables,

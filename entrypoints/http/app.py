@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
 
 from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.controllers.enrollments import EnrollmentController
+from entrypoints.http.controllers.events import events_sse, events_ws
 from entrypoints.http.controllers.health import live, ready
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.return_pages import checkout_return
@@ -42,8 +45,10 @@ def _lifecycle(container: Container, background: BackgroundWork | None) -> tuple
     return startup, shutdown
 
 
-def create_app(container: Container, *, run_background: bool = True) -> Litestar:
-    """The app; `run_background` also runs the worker loops in this process."""
+def create_app(container: Container, *, run_background: bool = True,
+               extra_routes: Sequence[ControllerRouterHandler] = ()) -> Litestar:
+    """The app; `run_background` also runs the worker loops in this process;
+    `extra_routes` are the sandbox's pages (never added by `serve`)."""
     settings = container.settings()
     startup, shutdown = _lifecycle(
         container, BackgroundWork(container) if run_background else None)
@@ -59,8 +64,9 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     )
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
-                        checkout_return, *MONEY_BACK_ROUTES],
-        plugins=[ContainerPlugin(container, tokens)],
+                        checkout_return, events_sse, events_ws, *extra_routes,
+                        *MONEY_BACK_ROUTES],
+        plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},
         openapi_config=openapi,
         request_max_body_size=MAX_BODY,
@@ -70,4 +76,5 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     )
     app.state.container = container
     app.state.tokens = tokens
+    app.state.sandbox = bool(extra_routes)
     return app

@@ -1,7 +1,7 @@
 """Reconciliation reports: one row per run, its bounded findings as JSON.
 
 Revision ID: 0002_reconciliation
-Revises: 0001_initial
+Revises: 0004_platform_webhooks (chained after main's revision when main was merged in)
 Create Date: 2026-11-29 02:03:19.891139
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import adapters.sql.column_types
 
 revision: str = '0002_reconciliation'
-down_revision: str | None = '0001_initial'
+down_revision: str | None = '0004_platform_webhooks'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
