@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Index, Text, and_, insert, or_, select
+from sqlalchemy import Column, Date, Index, Text, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Field, SQLModel
 
@@ -69,9 +69,7 @@ class SqlReconciliationReports:
                      before: tuple[datetime, str] | None = None) -> list[ReconciliationReport]:
         statement = select(_t).order_by(_t.c.created_at.desc(), _t.c.id.desc()).limit(limit)
         if before is not None:
-            at, last_id = before
-            statement = statement.where(or_(_t.c.created_at < at,
-                                            and_(_t.c.created_at == at, _t.c.id < last_id)))
+            statement = statement.where(tuple_(_t.c.created_at, _t.c.id) < tuple_(*before))
         return await self._select(statement)
 
     async def _select(self, statement: object) -> list[ReconciliationReport]:
