@@ -32,7 +32,7 @@ from application.use_cases.refund_settlement import (
     load_refund_and_payment,
     settle_refund,
 )
-from domain.classification import classify
+from domain.classification import ClassifiedFailure, classify
 from domain.money import Money
 from domain.refund import Refund, RefundStatus
 
@@ -100,6 +100,10 @@ class RequestRefund:
             raise NotFound("payment")
         existing = await uow.refunds.get(refund_id)
         if existing is not None:
+            if existing.reason != cmd.reason.strip() or cmd.amount_minor not in (
+                    None, existing.amount.amount_minor):
+                raise ClassifiedFailure("idempotency_key_reused",
+                                        "this Idempotency-Key asked for another refund")
             return existing, payment.paylink_id or ""
         wanted = (payment.refundable if cmd.amount_minor is None
                   else Money(cmd.amount_minor, payment.amount.currency))

@@ -111,6 +111,9 @@ async def test_a_retryable_gateway_failure_keeps_the_reservation_and_the_same_ke
     assert [r.status for r in pending] == [RefundStatus.PENDING]
     assert world.payment_row(paid.id).reserved_minor == 3000
 
+    with pytest.raises(ClassifiedFailure) as other:
+        await world.refund(paid.id, 2000, key="refund-key-000000001")
+    assert other.value.code == "idempotency_key_reused"
     retried = await world.refund(paid.id, 3000, key="refund-key-000000001")
     assert retried.id == pending[0].id and retried.status is RefundStatus.SUCCEEDED
     payment = world.payment_row(paid.id)
