@@ -197,7 +197,8 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryReconciliationReports),
         sql=providers.Singleton(SqlReconciliationReports, engine),
     )
-    request_refund = providers.Singleton(RequestRefund, tx, measured_gateway, clock, ids)
+    request_refund = providers.Singleton(RequestRefund, tx, measured_gateway, clock, ids,
+                                        probe)
     confirm_refund = providers.Singleton(ConfirmRefund, tx, clock)
     get_refund = providers.Singleton(GetRefund, tx)
     revert_enrollment = providers.Singleton(RevertEnrollment, tx, clock)

@@ -26,6 +26,7 @@ from application.ports import (
     RefundResult,
     UnitOfWork,
 )
+from application.probes import INSIDE_REFUND, NoProbe, Probe
 from application.transaction import Transactions
 from application.use_cases.refund_settlement import (
     give_back_reservation,
@@ -51,8 +52,9 @@ class RequestRefundCommand:
 
 class RequestRefund:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, clock: Clock,
-                 ids: IdGenerator) -> None:
+                 ids: IdGenerator, probe: Probe | None = None) -> None:
         self._tx, self._gateway, self._clock, self._ids = tx, gateway, clock, ids
+        self._probe = probe or NoProbe()
 
     async def __call__(self, cmd: RequestRefundCommand) -> Refund:
         cmd.actor.require(Role.ADMIN)
@@ -62,6 +64,7 @@ class RequestRefund:
         refund, paylink_id = await self._tx.run(lambda uow: self._reserve(uow, cmd, refund_id))
         if refund.status is not RefundStatus.PENDING:
             return refund  # a retried request whose refund already has its answer
+        self._probe.reached(INSIDE_REFUND)
         try:
             result = await self._gateway.refund(
                 paylink_id=paylink_id, payment_id=refund.payment_id, amount=refund.amount,
