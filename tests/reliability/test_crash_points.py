@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from adapters.simulator import SimulatorConfig, running_simulator
 from adapters.simulator.client import SimulatorControl
+from tests.reliability import figures
 from tests.reliability.crash_harness import (
     APP_ID,
     APP_SECRET,
@@ -90,5 +91,9 @@ async def test_random_kill_points_keep_every_invariant(database_url):
             server.kill()
     print(f"crash soak seed={seed}: {len(driver.payments)} payments, kills "
           f"{ {p: kills.count(p) for p in POINTS} }")
+    figures.record("crash_points", {
+        "runs": runs, "seed": seed, "database": database_url.split(":")[0],
+        "kill_points": {p: kills.count(p) for p in POINTS}, "payments": len(driver.payments),
+        "violations": len(violations)})
     assert len(kills) == runs
     assert violations == [], f"seed={seed} kills={kills}: {violations}"
