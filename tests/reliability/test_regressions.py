@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
+from adapters.ikhokha import IkhokhaGateway
+from adapters.simulator import SimulatorConfig, running_simulator
+from adapters.simulator.state import SimPaylink
 from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.schema import metadata
@@ -69,3 +73,26 @@ async def test_the_checker_reaches_newer_payments_behind_a_full_batch_of_abandon
         await checker()
         world.clock.advance(seconds=30)
     assert world.payment_row(paid.id).status is PaymentStatus.SUCCEEDED
+
+
+@pytest.mark.parametrize("paylinks", [2_000, 10_000])
+async def test_a_large_history_answer_is_read_whole(paylinks):
+    """Found by the fault soak at 2,000 flows: reconciliation failed on every attempt.
+
+    The adapter read the answer with one `content.read(cap)`, which returns what has
+    arrived so far (one chunk), so a history of more than a few hundred paylinks was cut
+    short and refused as "not JSON". Past 1 MiB (some 5,000 paylinks: one busy day) it
+    was refused as too large. History answers are read to the end, under a larger cap.
+    """
+    async with running_simulator(SimulatorConfig("regress-app", "regress-secret")) as sim:
+        now = datetime.now(UTC)
+        for n in range(paylinks):
+            sim.state.paylinks[f"p{n:014d}"] = SimPaylink(
+                f"p{n:014d}", f"pay_{n:020d}", 19900, "ZAR", None, {}, now)
+        gateway = IkhokhaGateway(base_url=sim.api_url, app_id="regress-app",
+                                 app_secret="regress-secret", retry_attempts=0)
+        try:
+            reports = [r async for r in gateway.history(now.date(), now.date())]
+        finally:
+            await gateway.aclose()
+    assert len(reports) == paylinks
