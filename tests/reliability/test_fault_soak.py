@@ -1,7 +1,7 @@
 """Fault soak: N checkouts through the real iKhokha adapter against a simulator that fails
 one answer in five (5xx, 429 + Retry-After, hangs, resets, malformed bodies on create,
 status and history) and drops, duplicates, delays or reorders one callback in five.
-Then the checker and reconciliation (with apply) repair what they can, and every flow
+Then reconciliation (with apply) and the checker repair what they can, and every flow
 must end consistent with the gateway (tests/reliability/consistency.py) with every money
 invariant intact (tests/reliability/invariants.py).
 
@@ -94,10 +94,10 @@ async def test_every_flow_ends_consistent_with_the_gateway_under_faults(database
             async def none_stuck() -> bool:
                 return not (await against_gateway(engine, paylinks(stack), final=False))[0]
 
+            reconciliation = await reconcile_with_apply(stack.container, clock)
             checker_rounds = await recover(stack.container, clock, 8, timedelta(hours=1),
                                            none_stuck)
             stuck, _ = await against_gateway(engine, paylinks(stack), final=False)
-            reconciliation = await reconcile_with_apply(stack.container, clock)
             clock.advance(hours=24)  # every paylink's lifetime is over
 
             async def all_closed() -> bool:
