@@ -28,6 +28,7 @@ from tests.reliability.crash_harness import (
     gateway_statuses,
     redeliver_everything,
 )
+from tests.reliability.figures import record
 from tests.reliability.invariants import all_violations, rows
 from tests.support.live_stack import free_port
 
@@ -90,5 +91,10 @@ async def test_random_kill_points_keep_every_invariant(database_url):
             server.kill()
     print(f"crash soak seed={seed}: {len(driver.payments)} payments, kills "
           f"{ {p: kills.count(p) for p in POINTS} }")
+    record("Crash points (server killed under load, restarted, redelivered)",
+           engine=database_url.split("+", 1)[0], seed=seed, kill_points=len(kills),
+           **{f"kills at {p}": kills.count(p) for p in POINTS},
+           payments=len(driver.payments), callbacks_acknowledged=len(acknowledged),
+           violations=len(violations))
     assert len(kills) == runs
     assert violations == [], f"seed={seed} kills={kills}: {violations}"
