@@ -25,6 +25,7 @@ from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
 from entrypoints.http.http_metrics import http_metrics
 from entrypoints.http.money_back_routes import MONEY_BACK_ROUTES
+from entrypoints.http.openapi_doc import complete_openapi
 from entrypoints.http.problems import handle_exception
 from entrypoints.storage import close_storage, prepare_storage
 
@@ -78,6 +79,7 @@ def create_app(container: Container, *, run_background: bool = True,
         on_startup=[startup],
         on_shutdown=[shutdown],
     )
+    complete_openapi(app.openapi_schema)
     app.state.container = container
     app.state.tokens = tokens
     app.state.sandbox = bool(extra_routes)
