@@ -6,6 +6,8 @@ Everything is chosen from `Settings` alone; tests override providers
 
 from __future__ import annotations
 
+import time
+
 from dependency_injector import containers, providers
 
 from adapters.fake.gateway import FakeGateway
@@ -30,7 +32,9 @@ from application.use_cases.payment_queries import GetPayment, ListPayments
 from application.use_cases.retry_callbacks import RetryCallbacks
 from application.use_cases.start_payment import CheckoutUrls, StartPayment
 from application.use_cases.verify_payment import VerifyPayment
+from entrypoints.payment_log import PaymentEventLog
 from entrypoints.settings import Settings
+from entrypoints.unverified_callbacks import callback_gateway as choose_callback_gateway
 
 
 def storage_kind(settings: Settings) -> str:
@@ -45,6 +49,7 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(RandomIds)
     notifier = providers.Singleton(LoggingNotifier)
     relay_signal = providers.Singleton(RelaySignal)
+    monotonic = providers.Object(time.monotonic)  # rate limits' clock; tests override it
 
     storage = providers.Callable(storage_kind, settings)
     memory_store = providers.Singleton(MemoryStore)
@@ -87,16 +92,21 @@ class Container(containers.DeclarativeContainer):
     checkout_urls = providers.Singleton(
         CheckoutUrls, public_url=providers.Callable(lambda s: s.public_url, settings))
 
-    tx = providers.Singleton(Transactions, uow_factory, publisher)
+    payment_log = providers.Singleton(PaymentEventLog, publisher,
+                                      enabled=settings.provided.enable_payment_logging)
+    tx = providers.Singleton(Transactions, uow_factory, payment_log)
     applier = providers.Singleton(GatewayReportApplier, clock)
     idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
 
     create_enrollment = providers.Singleton(CreateEnrollment, tx, clock, ids)
     get_enrollment = providers.Singleton(GetEnrollment, tx)
-    start_payment = providers.Singleton(StartPayment, tx, gateway, clock, ids, checkout_urls)
+    start_payment = providers.Singleton(
+        StartPayment, tx, gateway, clock, ids, checkout_urls,
+        max_open_checkouts=settings.provided.max_open_checkouts)
     verify_payment = providers.Singleton(VerifyPayment, tx, gateway, applier)
-    handle_callback = providers.Singleton(HandleCallback, tx, gateway, verify_payment, clock, ids,
-                                          checkout_urls)
+    callback_gateway = providers.Callable(choose_callback_gateway, gateway, settings)
+    handle_callback = providers.Singleton(HandleCallback, tx, callback_gateway, verify_payment,
+                                          clock, ids, checkout_urls)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)

@@ -48,3 +48,30 @@ def production_problems(s: Settings) -> list[str]:
     if urlsplit(s.public_url).scheme != "https":
         problems.append("SKILLPAY_PUBLIC_URL must be https in production")
     return problems
+
+
+def _local(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def startup_problems(s: Settings) -> list[str]:
+    """Production's rules, plus: with HTTPS required, the gateway is reached over https
+    too (a simulator on localhost excepted in development)."""
+    problems = production_problems(s)
+    if (not s.is_production and s.require_https and s.gateway == "ikhokha"
+            and urlsplit(s.ikhokha_api_url).scheme != "https"
+            and not (s.env == "development" and _local(s.ikhokha_api_url))):
+        problems.append("IKHOKHA_API_URL must use https when SKILLPAY_REQUIRE_HTTPS is on")
+    return problems
+
+
+def startup_warnings(s: Settings) -> list[str]:
+    """Loud lines for settings that are allowed here but never in production."""
+    warnings = list(s.warnings)
+    if not s.enable_webhook_validation:
+        warnings.append("SKILLPAY_ENABLE_WEBHOOK_VALIDATION is off: callback signatures are "
+                        "NOT checked; anyone can post callbacks (never do this in production)")
+    if s.jwt_secret_generated:
+        warnings.append("SKILLPAY_JWT_SECRET is not set: a random key signs tokens and they "
+                        "stop working when the process restarts")
+    return warnings

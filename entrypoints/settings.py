@@ -10,6 +10,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from entrypoints.safety_settings import safety_settings
+
 IKHOKHA_PRODUCTION_URL = "https://api.ikhokha.com/public-api/v1/api"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./skillpay.db"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -76,6 +78,11 @@ class Settings:
     log_format: str = "console"
     worker_interval_ms: int = 5000
     warnings: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ("*",)
+    cors_origins: tuple[str, ...] = ()
+    rate_limit_payments: int = 10
+    rate_limit_webhook: int = 120
+    max_open_checkouts: int = 5
 
     @property
     def is_production(self) -> bool:
@@ -142,4 +149,6 @@ class Settings:
             worker_interval_ms=_int(get("SKILLPAY_WORKER_INTERVAL_MS", "5000") or "5000",
                                     "SKILLPAY_WORKER_INTERVAL_MS", 50, 3_600_000),
             warnings=tuple(warnings),
+            **safety_settings(get, env,
+                              public_url=get("SKILLPAY_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
         )

@@ -19,6 +19,8 @@ from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
 from entrypoints.http.problems import handle_exception
+from entrypoints.http.security import security_options
+from entrypoints.logging_setup import install_redaction
 from entrypoints.storage import close_storage, prepare_storage
 
 MAX_BODY = 1024 * 1024
@@ -46,6 +48,7 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     settings = container.settings()
     startup, shutdown = _lifecycle(
         container, BackgroundWork(container) if run_background else None)
+    install_redaction(settings)
     tokens = TokenCodec(settings.jwt_secret)
     openapi = OpenAPIConfig(
         title="Beta Skill Payments", version="1.0.0",
@@ -66,6 +69,7 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
         debug=False,
         on_startup=[startup],
         on_shutdown=[shutdown],
+        **security_options(container, tokens, MAX_BODY),
     )
     app.state.container = container
     app.state.tokens = tokens
