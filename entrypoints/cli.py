@@ -80,6 +80,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run_worker(_settings())
 
 
+def cmd_check_config(args: argparse.Namespace) -> int:
+    from entrypoints.check_config import check_config
+
+    lines, status = check_config(_settings())
+    print("\n".join(lines))
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="skillpay", description="Beta Skill Payments")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True)
     token.add_argument("--hours", type=int, default=12)
     token.set_defaults(run=cmd_token)
+    check = sub.add_parser("check-config", help="print the effective configuration (secrets "
+                                                "masked) and what would stop the server")
+    check.set_defaults(run=cmd_check_config)
     return parser
 
 

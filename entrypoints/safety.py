@@ -28,7 +28,8 @@ def production_problems(s: Settings) -> list[str]:
     url = urlsplit(s.ikhokha_api_url)
     if url.scheme != "https":
         problems.append("IKHOKHA_API_URL must use https in production")
-    if s.ikhokha_api_url != IKHOKHA_PRODUCTION_URL:
+    official = urlsplit(IKHOKHA_PRODUCTION_URL)
+    if (url.netloc, url.path.rstrip("/")) != (official.netloc, official.path):
         problems.append("IKHOKHA_API_URL must be iKhokha's production host in production")
     if _placeholder(s.ikhokha_app_id):
         problems.append("IKHOKHA_APP_ID is missing or looks like a placeholder")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import logging
+
 import jwt
 
 from application.actor import Actor, Role
 from domain.classification import ClassifiedFailure
 
 ALGORITHM = "HS256"
+log = logging.getLogger("skillpay.security")
 
 
 class TokenCodec:
@@ -26,6 +29,14 @@ class TokenCodec:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def actor_from_header(self, authorization: str | None) -> Actor:
+        try:
+            return self._actor(authorization)
+        except ClassifiedFailure as refused:
+            if authorization:  # a missing token is routine; a bad one is a security event
+                log.warning("token refused: %s", refused.detail)
+            raise
+
+    def _actor(self, authorization: str | None) -> Actor:
         if not authorization or not authorization.startswith("Bearer "):
             raise ClassifiedFailure("unauthenticated", "a Bearer token is required")
         token = authorization.removeprefix("Bearer ").strip()
