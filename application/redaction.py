@@ -27,7 +27,7 @@ _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 _KEYED = re.compile(r"(?i)\b(ik-sign|ik_sign|authorization|cvv2?|cvc2?|password|"
-                    r"[a-z_]*secret|[a-z_]*token)(\W{1,4}?)([^\s,;&'\"}]+)")
+                    r"[a-z_]*secret|[a-z_]*token)(\"?\s*[:=]\s*[\"']?)([^\s,;&'\"}]+)")
 
 
 def register_secret(value: str) -> None:

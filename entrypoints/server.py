@@ -6,13 +6,10 @@ import logging
 import sys
 from dataclasses import replace
 
-from entrypoints.container import build_container
-from entrypoints.http.app import create_app
 from entrypoints.logging_setup import configure_logging
 from entrypoints.safety import startup_problems, startup_warnings
 from entrypoints.safety_settings import local_hosts
 from entrypoints.settings import Settings
-from entrypoints.storage import StorageNotReady, prepare_storage
 
 log = logging.getLogger("skillpay")
 
@@ -25,19 +22,24 @@ def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
         raise SystemExit(1)
     for warning in startup_warnings(settings):
         log.warning(warning)
+    from entrypoints.container import build_container  # heavy: only once the check passed
+    from entrypoints.http.app import create_app
+
     return create_app(build_container(settings))
 
 
 def serve(settings: Settings, *, host: str, port: int) -> int:
     import asyncio
 
-    import uvicorn
-
     configure_logging(settings)
     if settings.env == "development" and "*" not in settings.allowed_hosts:
         settings = replace(settings, allowed_hosts=tuple(dict.fromkeys(
             (*settings.allowed_hosts, *local_hosts(port), f"{host}:{port}"))))
     app = build_checked_app(settings)
+
+    import uvicorn
+
+    from entrypoints.storage import StorageNotReady, prepare_storage
     try:
         asyncio.run(prepare_storage(settings))
     except StorageNotReady as problem:
