@@ -23,10 +23,16 @@ _installed = False
 def _redacting_factory(base: Any) -> Any:
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record: logging.LogRecord = base(*args, **kwargs)
-        record.msg = redact_value(record.msg) if not isinstance(record.msg, str) \
-            else redact_text(record.msg)
-        if record.args:
-            record.args = redact_value(record.args)
+        if isinstance(record.msg, str):  # redact the merged text: a secret may be an arg
+            try:
+                merged = record.getMessage()
+            except (TypeError, ValueError):
+                merged = f"{record.msg} {record.args!r}"
+            record.msg, record.args = redact_text(merged), ()
+        else:  # structlog's event dict (and anything else logged as an object)
+            record.msg = redact_value(record.msg)
+            if record.args:
+                record.args = redact_value(record.args)
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
         return record

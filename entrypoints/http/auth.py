@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import logging
+from datetime import UTC, datetime, timedelta
 
 import jwt
 

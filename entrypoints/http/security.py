@@ -37,6 +37,9 @@ def security_options(container: Container, tokens: TokenCodec, max_body: int) ->
             rate_limit_middleware(limits),
             card_data_guard_middleware(max_body),
         ],
+        # Logging is ours (entrypoints/logging_setup.py: structlog, every line redacted);
+        # Litestar's default config would replace the root logger's handlers.
+        "logging_config": None,
         "allowed_hosts": AllowedHostsConfig(allowed_hosts=list(s.allowed_hosts),
                                             www_redirect=False),
     }

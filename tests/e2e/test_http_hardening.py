@@ -188,3 +188,19 @@ def test_without_webhook_validation_callbacks_are_parsed_but_still_confirmed():
                                  headers={"IK-SIGN": "forged"}).status_code == 200
         paid = loose.client.get(f"/api/v1/payments/{payment['id']}", headers=loose.auth("stu-1"))
         assert paid.json()["status"] == "succeeded"
+
+
+def test_an_unexpected_failure_is_logged_with_secrets_and_card_numbers_masked(api, caplog):
+    """The failure's own message carries the JWT secret, a token and a card number: the
+    traceback in the log shows none of them (the log-hygiene run scans this line too)."""
+    token = api.auth("stu-1")["Authorization"]
+    leak = RuntimeError(f"boom {api.settings.jwt_secret} {token} 4111111111111111")
+    api.gateway.fail_next("create_paylink", leak)
+    enrollment = api.enrollment("stu-1")
+    with caplog.at_level(logging.ERROR, logger="skillpay.http"):
+        r = api.checkout(enrollment["id"], key="leaky-key-00000001")
+    assert r.status_code == 500 and r.json()["code"] == "internal_error"
+    assert "boom" not in r.text
+    logged = "\n".join(rec.getMessage() + (rec.exc_text or "") for rec in caplog.records)
+    assert "boom" in logged and "411111******1111" in logged
+    assert api.settings.jwt_secret not in logged and token.split()[1] not in logged
