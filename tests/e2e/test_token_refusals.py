@@ -53,6 +53,7 @@ TOKENS = {
 }
 
 
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 @pytest.mark.parametrize("kind", list(TOKENS))
 def test_a_token_we_did_not_issue_properly_is_refused(api, kind, caplog):
     token = TOKENS[kind](api)
