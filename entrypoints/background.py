@@ -1,6 +1,7 @@
 """The work that runs beside the API (in-process for `serve`, alone for `worker`):
-relaying the outbox, finishing callbacks whose processing failed, reaping old
-idempotency keys. Each loop survives its own failures and logs them."""
+relaying the outbox, finishing callbacks whose processing failed, re-verifying
+payments left pending, reaping old idempotency keys. Each loop survives its own
+failures and logs them."""
 
 from __future__ import annotations
 
@@ -27,7 +28,11 @@ class BackgroundWork:
         if storage_kind(self._c.settings()) == "sql":
             self._tasks.append(asyncio.create_task(self._relay_loop(), name="outbox-relay"))
         self._spawn("callback-retry", self._retry_s, self._retry_callbacks)
+        self._spawn("pending-checker", self._retry_s, self._check_pending)
         self._spawn("idempotency-reaper", self._reap_s, self._reap)
+        if self._c.settings().platform_webhook_urls:
+            self._spawn("platform-webhooks", min(1.0, self._retry_s),
+                        self._c.deliver_platform_webhooks())
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -36,6 +41,7 @@ class BackgroundWork:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self._c.webhook_sender().aclose()
         if storage_kind(self._c.settings()) == "sql":
             await self._c.outbox_relay().relay_once(limit=1000)  # drain what we can
 
@@ -65,6 +71,12 @@ class BackgroundWork:
         finished = await self._c.retry_callbacks()(grace=grace)
         if finished:
             log.info("finished %d waiting callbacks", finished)
+
+    async def _check_pending(self) -> None:
+        run = await self._c.check_pending()()
+        if run.changed or run.expired:
+            log.info("checker: %d checked, %d changed, %d expired", run.checked, run.changed,
+                     run.expired)
 
     async def _reap(self) -> None:
         cutoff = self._c.clock().now() - IDEMPOTENCY_RETENTION

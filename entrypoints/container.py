@@ -9,32 +9,62 @@ from __future__ import annotations
 import time
 
 from dependency_injector import containers, providers
+from prometheus_client import CollectorRegistry
 
 from adapters.fake.gateway import FakeGateway
 from adapters.ikhokha import IkhokhaGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.monitoring import MemoryGatewayCallLog, MemoryMonitoringQueries
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.memory.webhook_deliveries import MemoryDeliveryStore
+from adapters.metrics.counting_notifier import CountingNotifier
+from adapters.metrics.measuring_gateway import MeasuringGateway
+from adapters.metrics.prometheus import PrometheusMetrics
+from adapters.notify.channels import ChannelsNotifier, build_channels
+from adapters.notify.fanout import FanoutNotifier
 from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
+from adapters.platform_webhooks.sender import HttpWebhookSender
 from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
+from adapters.sql.monitoring import SqlGatewayCallLog, SqlMonitoringQueries
 from adapters.sql.outbox import OutboxRelay
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+from adapters.sql.webhook_deliveries import SqlDeliveryStore
 from adapters.system.clock import RandomIds, SystemClock
+from adapters.system.crash import CrashingProbe, parse_crash_points
 from application.idempotency import IdempotentRequests
+from application.platform_webhooks import DeliverPlatformWebhooks, EnqueuePlatformWebhooks
+from application.probes import NoProbe, Probe
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
+from application.use_cases.check_pending import CheckPendingPayments
 from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
 from application.use_cases.retry_callbacks import RetryCallbacks
+from application.use_cases.review_queue import PaymentsNeedingReview
 from application.use_cases.start_payment import CheckoutUrls, StartPayment
+from application.use_cases.stats import GetStats
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.payment_log import PaymentEventLog
+from entrypoints.readiness import Readiness
+from entrypoints.scrape import Scrape
 from entrypoints.settings import Settings
 from entrypoints.unverified_callbacks import callback_gateway as choose_callback_gateway
+
+
+def unix_now() -> int:
+    return int(time.time())
+
+
+def build_probe(settings: Settings) -> Probe:
+    """Crash points exist for reliability tests only and never in production."""
+    if settings.test_crash_points and not settings.is_production:
+        return CrashingProbe(parse_crash_points(settings.test_crash_points))
+    return NoProbe()
 
 
 def storage_kind(settings: Settings) -> str:
@@ -47,9 +77,9 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
-    notifier = providers.Singleton(LoggingNotifier)
     relay_signal = providers.Singleton(RelaySignal)
     monotonic = providers.Object(time.monotonic)  # rate limits' clock; tests override it
+    probe = providers.Singleton(build_probe, settings)
 
     storage = providers.Callable(storage_kind, settings)
     memory_store = providers.Singleton(MemoryStore)
@@ -65,9 +95,29 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryIdempotencyStore, store=memory_store),
         sql=providers.Singleton(SqlIdempotencyStore, engine),
     )
+    delivery_store = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryDeliveryStore),
+        sql=providers.Singleton(SqlDeliveryStore, engine),
+    )
+
+    channels = providers.Singleton(build_channels, settings.provided.redis_url)
+    notifier = providers.Singleton(
+        FanoutNotifier, providers.Singleton(LoggingNotifier),
+        providers.Singleton(ChannelsNotifier, channels),
+        providers.Singleton(EnqueuePlatformWebhooks, delivery_store,
+                            settings.provided.platform_webhook_urls, clock))
+    webhook_sender = providers.Singleton(HttpWebhookSender,
+                                         settings.provided.platform_webhook_secret, unix_now)
+    deliver_platform_webhooks = providers.Singleton(DeliverPlatformWebhooks, delivery_store,
+                                                    webhook_sender, clock)
     # Memory publishes right after commit; SQL publishes from the outbox (at least once).
     publisher = providers.Selector(storage, memory=notifier, sql=relay_signal)
-    outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock)
+    outbox_relay = providers.Singleton(OutboxRelay, engine, notifier, clock, probe)
+
+    # Monitoring: a registry per container, so two apps in one process never collide.
+    registry = providers.Singleton(CollectorRegistry)
+    metrics = providers.Singleton(PrometheusMetrics, registry)
 
     gateway = providers.Selector(
         providers.Callable(lambda s: s.gateway, settings),
@@ -86,31 +136,54 @@ class Container(containers.DeclarativeContainer):
             deadline_ms=settings.provided.ikhokha_deadline_ms,
             retry_attempts=settings.provided.ikhokha_retry_attempts,
             retry_delay_ms=settings.provided.ikhokha_retry_delay_ms,
-            clock=clock),
+            clock=clock,
+            on_retry=metrics.provided.gateway_retry),
     )
 
     checkout_urls = providers.Singleton(
         CheckoutUrls, public_url=providers.Callable(lambda s: s.public_url, settings))
 
-    payment_log = providers.Singleton(PaymentEventLog, publisher,
+    gateway_call_log = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryGatewayCallLog, memory_store),
+        sql=providers.Singleton(SqlGatewayCallLog, engine),
+    )
+    monitoring_queries = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryMonitoringQueries, memory_store),
+        sql=providers.Singleton(SqlMonitoringQueries, engine),
+    )
+    # Every use-case talks to the gateway through the measuring decorator.
+    measured_gateway = providers.Singleton(MeasuringGateway, gateway, metrics, gateway_call_log,
+                                           clock)
+    # Counted where Transactions publishes: once per committed event (see CountingNotifier).
+    counted_publisher = providers.Singleton(CountingNotifier, publisher, metrics)
+    payment_log = providers.Singleton(PaymentEventLog, counted_publisher,
                                       enabled=settings.provided.enable_payment_logging)
-    tx = providers.Singleton(Transactions, uow_factory, payment_log)
+
+    tx = providers.Singleton(Transactions, uow_factory, payment_log, probe)
     applier = providers.Singleton(GatewayReportApplier, clock)
     idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
 
     create_enrollment = providers.Singleton(CreateEnrollment, tx, clock, ids)
     get_enrollment = providers.Singleton(GetEnrollment, tx)
-    start_payment = providers.Singleton(
-        StartPayment, tx, gateway, clock, ids, checkout_urls,
-        max_open_checkouts=settings.provided.max_open_checkouts)
-    verify_payment = providers.Singleton(VerifyPayment, tx, gateway, applier)
-    callback_gateway = providers.Callable(choose_callback_gateway, gateway, settings)
+    start_payment = providers.Singleton(StartPayment, tx, measured_gateway, clock, ids,
+                                        checkout_urls,
+                                        max_open_checkouts=settings.provided.max_open_checkouts)
+    verify_payment = providers.Singleton(VerifyPayment, tx, measured_gateway, applier)
+    callback_gateway = providers.Callable(choose_callback_gateway, measured_gateway, settings)
     handle_callback = providers.Singleton(HandleCallback, tx, callback_gateway, verify_payment,
-                                          clock, ids, checkout_urls)
+                                          clock, ids, checkout_urls, probe)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
+    check_pending = providers.Singleton(CheckPendingPayments, tx, measured_gateway, verify_payment,
+                                        clock)
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)
     get_audit_trail = providers.Singleton(GetAuditTrail, tx)
+    get_stats = providers.Singleton(GetStats, monitoring_queries, clock)
+    payments_needing_review = providers.Singleton(PaymentsNeedingReview, monitoring_queries)
+    scrape = providers.Singleton(Scrape, metrics, monitoring_queries, gateway, clock)
+    readiness = providers.Singleton(Readiness, settings, gateway)
 
 
 def build_container(settings: Settings) -> Container:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from adapters.platform_webhooks.signing import decode_secret
 from entrypoints.settings import IKHOKHA_PRODUCTION_URL, Settings
 
 _PLACEHOLDERS = ("changeme", "change-me", "your-", "placeholder", "xxx", "example", "test",
@@ -14,6 +15,20 @@ MIN_JWT_SECRET = 32
 def _placeholder(value: str) -> bool:
     lowered = value.lower()
     return not value or any(p in lowered for p in _PLACEHOLDERS) or len(value) < 8
+
+
+def platform_webhook_problems(s: Settings) -> list[str]:
+    """Outbound webhooks need a Standard Webhooks secret (any environment)."""
+    if not s.platform_webhook_urls:
+        return []
+    try:
+        key = decode_secret(s.platform_webhook_secret)
+    except ValueError:
+        key = b""
+    if len(key) < 24:
+        return ["SKILLPAY_PLATFORM_WEBHOOK_SECRET must be whsec_ + base64 of at least 24 "
+                "random bytes when SKILLPAY_PLATFORM_WEBHOOK_URLS is set"]
+    return []
 
 
 def production_problems(s: Settings) -> list[str]:
@@ -48,6 +63,10 @@ def production_problems(s: Settings) -> list[str]:
         problems.append("SKILLPAY_DATABASE_URL is SQLite: production needs PostgreSQL")
     if urlsplit(s.public_url).scheme != "https":
         problems.append("SKILLPAY_PUBLIC_URL must be https in production")
+    if s.test_crash_points:
+        problems.append("SKILLPAY_TEST_CRASH_AT is a reliability-test switch: never in production")
+    if any(urlsplit(u).scheme != "https" for u in s.platform_webhook_urls):
+        problems.append("SKILLPAY_PLATFORM_WEBHOOK_URLS must all be https in production")
     return problems
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 from adapters.simulator import SimulatorConfig, running_simulator
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
+from entrypoints.http.sandbox.demo import DEMO_USERS, SandboxDemo
+from entrypoints.http.sandbox.pages import sandbox_router
 from entrypoints.settings import Settings
 
 SANDBOX_DIR = Path(".sandbox")
 SANDBOX_APP_ID = "beta-skill-sandbox"
-DEMO_USERS = (("student-thandi", "student"), ("student-pieter", "student"),
-              ("admin-naledi", "admin"), ("platform", "service"))
 
 
 def sandbox_secret(name: str) -> str:
@@ -54,10 +54,14 @@ async def _run(host: str, port: int, sim_port: int) -> None:
                              public_url=f"http://{host}:{sim_port}")
     async with running_simulator(config, host=host, port=sim_port) as sim:
         settings = sandbox_settings(host, port, sim.api_url)
-        app = create_app(build_container(settings))
+        container = build_container(settings)
+        demo = SandboxDemo()
+        app = create_app(container, extra_routes=[sandbox_router(container, demo)])
         tokens = {sub: app.state.tokens.mint(sub, role) for sub, role in DEMO_USERS}
+        demo.tokens.update(tokens)
         print(_banner(settings.public_url, sim.base_url, tokens), flush=True)
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info",
+                                               access_log=False))
         await server.serve()
 
 
@@ -68,8 +72,12 @@ def run_sandbox(*, host: str, port: int, sim_port: int | None = None) -> int:
 
 
 def _banner(base: str, sim: str, tokens: dict[str, str]) -> str:
-    lines = ["", "Beta Skill Payments sandbox", "=" * 27, f"API:        {base}/api/v1",
+    lines = ["", "Beta Skill Payments sandbox", "=" * 27,
+             f"Try it:    open {base}/sandbox in a browser: pick a course, Buy, Pay",
+             f"API:        {base}/api/v1",
              f"OpenAPI:    {base}/schema/openapi.json", f"Health:     {base}/health/live",
+             f"Operator:   {base}/admin (sign in with the admin token)",
+             f"Metrics:    {base}/metrics",
              f"iK Pay sim: {sim}/public-api/v1/api (checkout pages at {sim}/checkout/...)", "",
              "Tokens (valid 12 h):"]
     lines += [f"  {sub:16} {token}" for sub, token in tokens.items()]

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 
 from entrypoints.logging_setup import configure_logging
-from entrypoints.safety import startup_problems, startup_warnings
+from entrypoints.safety import platform_webhook_problems, startup_problems, startup_warnings
 from entrypoints.safety_settings import local_hosts
 from entrypoints.settings import Settings
 
@@ -15,7 +15,7 @@ log = logging.getLogger("skillpay")
 
 
 def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
-    problems = startup_problems(settings)
+    problems = startup_problems(settings) + platform_webhook_problems(settings)
     if problems:
         for problem in problems:
             print(f"refusing to start: {problem}", file=sys.stderr)
@@ -40,12 +40,15 @@ def serve(settings: Settings, *, host: str, port: int) -> int:
     import uvicorn
 
     from entrypoints.storage import StorageNotReady, prepare_storage
+
     try:
         asyncio.run(prepare_storage(settings))
     except StorageNotReady as problem:
         print(f"refusing to start: {problem}", file=sys.stderr)
         return 1
-    # proxy_headers off: only SKILLPAY_TRUSTED_PROXIES decide whose X-Forwarded-* to believe.
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True,
+    # No uvicorn access log: it would print query strings, and EventSource callers put
+    # their token there. Request logging is ours, with redaction. proxy_headers off: only
+    # SKILLPAY_TRUSTED_PROXIES decide whose X-Forwarded-* to believe.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False,
                 proxy_headers=False, log_config=None)
     return 0

@@ -27,7 +27,8 @@ _FALLBACKS = {
     "IKHOKHA_RETRY_ATTEMPTS": "VITE_IKHOKHA_RETRY_ATTEMPTS",
     "IKHOKHA_RETRY_DELAY_MS": "VITE_IKHOKHA_RETRY_DELAY",
 }
-SECRET_NAMES = frozenset({"IKHOKHA_APP_SECRET", "IKHOKHA_WEBHOOK_SECRET", "SKILLPAY_JWT_SECRET"})
+SECRET_NAMES = frozenset({"IKHOKHA_APP_SECRET", "IKHOKHA_WEBHOOK_SECRET", "SKILLPAY_JWT_SECRET",
+                          "SKILLPAY_PLATFORM_WEBHOOK_SECRET"})
 
 
 class SettingsError(ValueError):
@@ -77,6 +78,9 @@ class Settings:
     enable_payment_logging: bool = True
     log_format: str = "console"
     worker_interval_ms: int = 5000
+    platform_webhook_urls: tuple[str, ...] = ()
+    platform_webhook_secret: str = field(default="", repr=False)
+    test_crash_points: str = ""
     warnings: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ("*",)
     cors_origins: tuple[str, ...] = ()
@@ -148,6 +152,11 @@ class Settings:
             or "console",
             worker_interval_ms=_int(get("SKILLPAY_WORKER_INTERVAL_MS", "5000") or "5000",
                                     "SKILLPAY_WORKER_INTERVAL_MS", 50, 3_600_000),
+            platform_webhook_urls=tuple(
+                u.strip() for u in (get("SKILLPAY_PLATFORM_WEBHOOK_URLS", "") or "").split(",")
+                if u.strip()),
+            platform_webhook_secret=get("SKILLPAY_PLATFORM_WEBHOOK_SECRET", "") or "",
+            test_crash_points=get("SKILLPAY_TEST_CRASH_AT", "") or "",
             warnings=tuple(warnings),
             **safety_settings(get, env,
                               public_url=get("SKILLPAY_PUBLIC_URL") or DEFAULT_PUBLIC_URL),

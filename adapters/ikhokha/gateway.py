@@ -39,6 +39,8 @@ from domain.money import Money
 
 log = logging.getLogger("adapters.ikhokha")
 T = TypeVar("T")
+# Wire path segment -> the port method it serves, so retries and calls share labels.
+_PORT_NAMES = {"payment": "create_paylink", "getStatus": "get_status", "payments": "history"}
 
 
 class _UtcClock:
@@ -56,8 +58,8 @@ class IkhokhaGateway:
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  monotonic: Callable[[], float] = time.monotonic,
                  retry_budget: RetryBudget | None = None,
-                 breakers: BreakerRegistry | None = None, rng: random.Random | None = None
-                 ) -> None:
+                 breakers: BreakerRegistry | None = None, rng: random.Random | None = None,
+                 on_retry: Callable[[str, str], None] | None = None) -> None:
         self._app_id = app_id
         self._webhook_secret = webhook_secret or app_secret
         self._mode = pp.MODE_TEST if test_mode else pp.MODE_LIVE
@@ -70,7 +72,7 @@ class IkhokhaGateway:
             retries=retry_attempts, base_delay_s=retry_delay_ms / 1000,
             deadline_s=deadline_ms / 1000, attempt_timeout_s=timeout_ms / 1000,
             budget=retry_budget or RetryBudget(), sleep=sleep, monotonic=monotonic,
-            rng=rng or random.Random())
+            rng=rng or random.Random(), on_retry=on_retry)
 
     @property
     def breaker(self) -> CircuitBreaker:
@@ -100,7 +102,8 @@ class IkhokhaGateway:
             breaker.record_success()
             return result
 
-        return await self.policy.run(attempt, idempotent=idempotent)
+        return await self.policy.run(attempt, idempotent=idempotent,
+                                     label=_PORT_NAMES.get(segments[0], segments[0]))
 
     async def create_paylink(self, request: PaylinkRequest) -> Paylink:
         """Retried safely: the body is identical, so externalTransactionID is too."""

@@ -42,6 +42,7 @@ class RetryPolicy:
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
     rng: random.Random = field(default_factory=random.Random)
+    on_retry: Callable[[str, str], None] | None = None  # (label, code), e.g. for metrics
 
     def backoff(self, state: RetryCallState) -> float:
         """Full jitter: uniform(0, base * 2^(n-1)); a larger Retry-After wins."""
@@ -60,13 +61,22 @@ class RetryPolicy:
             return not self.budget.try_spend()
         return stop
 
-    async def run(self, attempt: Callable[[float], Awaitable[T]], *, idempotent: bool) -> T:
+    def _before_sleep(self, label: str) -> Callable[[RetryCallState], None]:
+        def note(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            if self.on_retry is not None and isinstance(exc, ClassifiedFailure):
+                self.on_retry(label, exc.code)
+        return note
+
+    async def run(self, attempt: Callable[[float], Awaitable[T]], *, idempotent: bool,
+                  label: str = "") -> T:
         """Call `attempt(timeout_s)` until it succeeds or the rules say stop; the last
         ClassifiedFailure propagates unchanged."""
         self.budget.record_call()
         deadline = self.monotonic() + self.deadline_s
         retrying = AsyncRetrying(
             sleep=self.sleep, stop=self._stop(deadline), wait=self.backoff, reraise=True,
+            before_sleep=self._before_sleep(label),
             retry=retry_if_exception(is_retryable if idempotent else (lambda _e: False)))
         async for round_ in retrying:
             with round_:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from application.ports import AuditEntry, InboxItem, Page, PageRequest, PaymentFilter
@@ -39,6 +40,10 @@ class MemoryPayments:
 
     async def open_for_enrollment(self, enrollment_id: str) -> list[Payment]:
         return await self._find(lambda p: p.enrollment_id == enrollment_id and p.status in OPEN)
+
+    async def open_created_before(self, cutoff: datetime, limit: int) -> list[Payment]:
+        found = await self._find(lambda p: p.status in OPEN and p.created_at <= cutoff)
+        return sorted(found, key=lambda p: (p.created_at, p.id))[:limit]
 
     async def list(self, where: PaymentFilter, page: PageRequest) -> Page:
         def keep(p: Payment) -> bool:

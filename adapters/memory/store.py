@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from application.ports import AuditEntry, InboxItem, StoredResponse
+from application.ports_metrics import GatewayCall
 from domain.enrollment import Enrollment
 from domain.events import DomainEvent
 from domain.payment import Payment
@@ -32,6 +33,7 @@ class MemoryStore:
     inbox: dict[str, InboxItem] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
     published: list[DomainEvent] = field(default_factory=list)
+    gateway_calls: list[GatewayCall] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def table(self, kind: str) -> dict[str, object]:

@@ -20,6 +20,7 @@ from adapters.sql.engine import writing
 from adapters.sql.event_codec import decode_event, encode_event
 from adapters.sql.record_tables import OutboxRow
 from application.ports import Clock, Notifier
+from application.probes import AFTER_RELAY_PUBLISH, NoProbe, Probe
 from domain.events import DomainEvent
 
 _O = OutboxRow.__table__  # type: ignore[attr-defined]
@@ -34,8 +35,9 @@ def outbox_values(event: DomainEvent) -> dict[str, Any]:
 
 class OutboxRelay:
     def __init__(self, engine: AsyncEngine, notifier: Notifier,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, probe: Probe | None = None) -> None:
         self._engine, self._notifier, self._clock = engine, notifier, clock
+        self._probe = probe or NoProbe()
 
     async def relay_once(self, limit: int = 100) -> int:
         """Publish up to `limit` unrelayed events in commit order; return how many."""
@@ -46,6 +48,7 @@ class OutboxRelay:
         if not rows:
             return 0
         await self._notifier.publish([decode_event(r.name, r.payload) for r in rows])
+        self._probe.reached(AFTER_RELAY_PUBLISH)
         now = self._clock.now() if self._clock is not None else datetime.now(UTC)
         async with writing(self._engine), self._engine.begin() as conn:
             await conn.execute(update(_O).where(_O.c.seq.in_([r.seq for r in rows]),

@@ -9,6 +9,7 @@ judged by its current state, not by the stored one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
@@ -71,6 +72,13 @@ class SqlPayments(_Repository):
             _P.enrollment_id == enrollment_id, _P.status.in_([s.value for s in OPEN]))
         return await self._find(statement, lambda p: p.enrollment_id == enrollment_id
                                 and p.status in OPEN)
+
+    async def open_created_before(self, cutoff: datetime, limit: int) -> list[Payment]:
+        statement = (select(PaymentRow.__table__)  # type: ignore[attr-defined]
+                     .where(_P.status.in_([s.value for s in OPEN]), _P.created_at <= cutoff)
+                     .order_by(_P.created_at, _P.id).limit(limit))
+        found = await self._find(statement, lambda p: p.status in OPEN and p.created_at <= cutoff)
+        return found[:limit]
 
     async def list(self, where: PaymentFilter, page: PageRequest) -> Page:
         def keep(p: Payment) -> bool:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-from adapters.sql import record_tables, tables  # noqa: F401  (registers the tables)
+from adapters.sql import (  # noqa: F401  (registers the tables)
+    delivery_tables,
+    monitoring_tables,
+    record_tables,
+    tables,
+)
 
 metadata = SQLModel.metadata

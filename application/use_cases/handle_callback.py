@@ -22,6 +22,7 @@ from application.ports import (
     PaymentGateway,
     UnitOfWork,
 )
+from application.probes import AFTER_INBOX_COMMIT, NoProbe, Probe
 from application.redaction import mask_headers
 from application.transaction import Transactions
 from application.use_cases.start_payment import CheckoutUrls
@@ -39,9 +40,11 @@ class CallbackReceipt:
 
 class HandleCallback:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, verify: VerifyPayment,
-                 clock: Clock, ids: IdGenerator, urls: CheckoutUrls) -> None:
+                 clock: Clock, ids: IdGenerator, urls: CheckoutUrls,
+                 probe: Probe | None = None) -> None:
         self._tx, self._gateway, self._verify = tx, gateway, verify
         self._clock, self._ids = clock, ids
+        self._probe = probe or NoProbe()
         self._path = urlsplit(urls.callback()).path  # what the gateway signed
 
     async def __call__(self, headers: Mapping[str, str], raw: bytes) -> CallbackReceipt:
@@ -55,6 +58,7 @@ class HandleCallback:
 
         if not await self._tx.run(store):
             return CallbackReceipt(item.id, True, "duplicate")
+        self._probe.reached(AFTER_INBOX_COMMIT)
         outcome = await self.process(item.id, notice.paylink_id, notice.status)
         return CallbackReceipt(item.id, False, outcome)
 

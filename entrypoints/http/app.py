@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
 
 from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
+from entrypoints.http.controllers.admin import admin_login, admin_logout, admin_page
 from entrypoints.http.controllers.enrollments import EnrollmentController
+from entrypoints.http.controllers.events import events_sse, events_ws
 from entrypoints.http.controllers.health import live, ready
+from entrypoints.http.controllers.monitoring import metrics, stats
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
+from entrypoints.http.http_metrics import http_metrics
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.security import security_options
 from entrypoints.logging_setup import install_redaction
@@ -43,13 +49,16 @@ def _lifecycle(container: Container, background: BackgroundWork | None) -> tuple
     return startup, shutdown
 
 
-def create_app(container: Container, *, run_background: bool = True) -> Litestar:
-    """The app; `run_background` also runs the worker loops in this process."""
+def create_app(container: Container, *, run_background: bool = True,
+               extra_routes: Sequence[ControllerRouterHandler] = ()) -> Litestar:
+    """The app; `run_background` also runs the worker loops in this process;
+    `extra_routes` are the sandbox's pages (never added by `serve`)."""
     settings = container.settings()
     startup, shutdown = _lifecycle(
         container, BackgroundWork(container) if run_background else None)
     install_redaction(settings)
     tokens = TokenCodec(settings.jwt_secret)
+    security = security_options(container, tokens, MAX_BODY)
     openapi = OpenAPIConfig(
         title="Beta Skill Payments", version="1.0.0",
         description="Course payments through iKhokha iK Pay. Errors are "
@@ -61,16 +70,20 @@ def create_app(container: Container, *, run_background: bool = True) -> Litestar
     )
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
-                        checkout_return],
-        plugins=[ContainerPlugin(container, tokens)],
+                        checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
+                        admin_page, admin_login, admin_logout],
+        middleware=[http_metrics(container.metrics()), *security.pop("middleware")],
+        plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},
         openapi_config=openapi,
         request_max_body_size=MAX_BODY,
         debug=False,
         on_startup=[startup],
         on_shutdown=[shutdown],
-        **security_options(container, tokens, MAX_BODY),
+        **security,
     )
     app.state.container = container
     app.state.tokens = tokens
+    app.state.sandbox = bool(extra_routes)
+    app.state.metrics = container.metrics()
     return app

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Request
+from litestar.channels import ChannelsPlugin
 from litestar.config.app import AppConfig
 from litestar.di import Provide
 from litestar.plugins import InitPluginProtocol
@@ -21,6 +22,7 @@ from entrypoints.http.auth import TokenCodec
 USE_CASES = ("create_enrollment", "get_enrollment", "start_payment", "verify_payment",
              "handle_callback", "get_payment", "list_payments", "idempotent_requests",
              "get_audit_trail")
+USE_CASES += ("get_stats", "payments_needing_review", "scrape", "readiness")
 
 
 class ContainerPlugin(InitPluginProtocol):
@@ -45,5 +47,15 @@ class ContainerPlugin(InitPluginProtocol):
 
         deps = {name: Provide(self._provider(name), sync_to_thread=False) for name in USE_CASES}
         deps["actor"] = Provide(provide_actor)
+        channels = self._container.channels()
+
+        def provide_channels() -> ChannelsPlugin:
+            return channels
+
+        def provide_tokens() -> TokenCodec:
+            return tokens
+
+        deps["channels"] = Provide(provide_channels, sync_to_thread=False)
+        deps["tokens"] = Provide(provide_tokens, sync_to_thread=False)
         app_config.dependencies.update(deps)
         return app_config

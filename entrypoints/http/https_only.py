@@ -1,8 +1,8 @@
 """SKILLPAY_REQUIRE_HTTPS: plain-HTTP requests get a 403 problem (`https_required`).
 
 No redirect: an API client that sent a token over plain HTTP has already leaked it, and a
-redirect would teach it to keep doing so. Health checks are exempt, because load
-balancers probe them over plain HTTP inside the private network. The resolved client IP
+redirect would teach it to keep doing so. Health checks and /metrics are exempt: load
+balancers and Prometheus probe them over plain HTTP inside the private network. The resolved client IP
 and scheme are left in `scope["state"]` for the rate limits and the logs.
 """
 
@@ -13,7 +13,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from entrypoints.http.asgi_problem import send_problem
 from entrypoints.http.forwarded import TrustedProxies
 
-EXEMPT_PREFIXES = ("/health/",)
+PROBE_PATHS = ("/health/", "/metrics")  # probed over plain HTTP inside the private network
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -36,7 +36,7 @@ def https_only_middleware(require_https: bool, proxies: TrustedProxies):  # type
             scope.setdefault("state", {})["client_ip"] = origin.client_ip
             secure = origin.scheme in ("https", "wss")
             if (require_https and not secure and scope["type"] == "http"
-                    and not scope["path"].startswith(EXEMPT_PREFIXES)):
+                    and not scope["path"].startswith(PROBE_PATHS)):
                 await send_problem(send, "https_required",
                                    "this API is served over HTTPS only", scope["path"])
                 return

@@ -54,6 +54,15 @@ def _detail_of_validation(exc: ValidationException) -> tuple[str, str]:
 
 
 def handle_exception(request: Request, exc: Exception) -> Response[bytes]:
+    response = _problem_for_exception(request, exc)
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        problem = msgspec.json.decode(response.content, type=Problem)
+        metrics.error(problem.category, problem.code)
+    return response
+
+
+def _problem_for_exception(request: Request, exc: Exception) -> Response[bytes]:
     path = request.url.path
     if isinstance(exc, ClassifiedFailure):
         c = classify(exc)

@@ -16,7 +16,7 @@ from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.card_data_guard import card_data_guard_middleware
 from entrypoints.http.forwarded import TrustedProxies
-from entrypoints.http.https_only import https_only_middleware
+from entrypoints.http.https_only import PROBE_PATHS, https_only_middleware
 from entrypoints.http.rate_limits import RateLimits, rate_limit_middleware
 from entrypoints.http.request_id import request_id_middleware
 from entrypoints.http.security_headers import security_headers_middleware
@@ -40,8 +40,9 @@ def security_options(container: Container, tokens: TokenCodec, max_body: int) ->
         # Logging is ours (entrypoints/logging_setup.py: structlog, every line redacted);
         # Litestar's default config would replace the root logger's handlers.
         "logging_config": None,
+        # Load balancers and Prometheus call health and metrics by IP: no Host check there.
         "allowed_hosts": AllowedHostsConfig(allowed_hosts=list(s.allowed_hosts),
-                                            www_redirect=False),
+                                            www_redirect=False, exclude=list(PROBE_PATHS)),
     }
     if s.cors_origins:
         options["cors_config"] = CORSConfig(

@@ -83,6 +83,20 @@ async def test_lookups(backend):
         assert await uow.payments.get("pay_a") is await uow.payments.get_by_paylink("pl_a")
 
 
+async def test_open_payments_created_before_a_cutoff_oldest_first(backend):
+    older = payment("pay_old", at=T0, paylink="pl_old")
+    newer = payment("pay_new", at=T0 + timedelta(minutes=5), paylink="pl_new")
+    latest = payment("pay_late", at=T0 + timedelta(minutes=30), paylink="pl_late")
+    closed = payment("pay_closed", at=T0, paylink="pl_closed")
+    closed.expire(at=T0, actor="system")
+    await store(backend, enrollment(), latest, newer, older, closed)
+    async with backend.uow_factory() as uow:
+        found = await uow.payments.open_created_before(T0 + timedelta(minutes=10), 10)
+        assert [p.id for p in found] == ["pay_old", "pay_new"]
+        assert [p.id for p in await uow.payments.open_created_before(
+            T0 + timedelta(hours=1), 1)] == ["pay_old"]
+
+
 async def test_history_filters_and_keyset_pagination(backend):
     await store(backend, enrollment(), enrollment("enr_2", student="stu_2"))
     made = [payment(f"pay_{i}", at=T0 + timedelta(minutes=i // 2)) for i in range(7)]

@@ -91,9 +91,14 @@ def test_cors_is_off_unless_origins_are_configured(api):
 def test_only_allowed_hosts_are_served():
     with secure_api({"SKILLPAY_ALLOWED_HOSTS": "pay.example.test"},
                     base_url="http://pay.example.test") as hosts:
-        assert hosts.client.get("/health/live").status_code == 200
-        r = hosts.client.get("/health/live", headers={"Host": "evil.example"})
+        assert hosts.client.get("/api/v1/payments", headers=hosts.auth("stu-1")).status_code \
+            == 200
+        r = hosts.client.get("/api/v1/payments",
+                             headers={**hosts.auth("stu-1"), "Host": "evil.example"})
         assert r.status_code == 400
+        # load balancers and Prometheus call probes by IP
+        assert hosts.client.get("/health/live", headers={"Host": "10.0.0.7:8000"}).status_code \
+            == 200
 
 
 def test_https_is_required_when_configured_health_excepted():

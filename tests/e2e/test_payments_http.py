@@ -188,3 +188,9 @@ def test_the_audit_trail_is_for_admins_and_lists_every_change(api):
                      ("enrollment", "pending_payment", "active")]
     assert set(r.json()["items"][0]) == {"at", "actor", "entity", "entity_id", "action",
                                          "from_status", "to_status", "reason"}
+
+
+def test_sandbox_pages_exist_only_in_the_sandbox(api):
+    assert api.client.get("/sandbox").status_code == 404
+    page = api.client.get("/checkout/pay_x/success")
+    assert page.status_code == 200 and "confirming your payment" in page.text

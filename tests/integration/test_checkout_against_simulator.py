@@ -64,3 +64,27 @@ async def test_a_declined_card_leaves_the_course_locked_and_says_what_to_do():
         _, e = await stack.call("GET", f"/api/v1/enrollments/{enrollment['id']}",
                                 headers=stack.auth("stu-1"))
         assert e["status"] == "pending_payment"
+
+
+async def test_a_signed_success_callback_replayed_100_times_changes_nothing_after_the_first():
+    async with live_stack() as stack:
+        enrollment = await stack.enrollment()
+        _, payment = await stack.checkout(enrollment["id"])
+        await stack.control.settle(payment["gateway_reference"], "pay")
+        (callback,) = [c for c in (await stack.control.state())["callbacks"]
+                       if c.get("delivered")]
+        _, first = await stack.call("GET", f"/api/v1/payments/{payment['id']}",
+                                    headers=stack.auth("stu-1"))
+        for _ in range(100):
+            status, ack = await stack.call("POST", "/webhooks/ikhokha",
+                                           data=callback["body"].encode(),
+                                           headers=callback["headers"])
+            assert (status, ack["duplicate"]) == (200, True)
+        _, after = await stack.call("GET", f"/api/v1/payments/{payment['id']}",
+                                    headers=stack.auth("stu-1"))
+        assert after == first
+        _, trail = await stack.call("GET", f"/api/v1/payments/{payment['id']}/audit",
+                                    headers=stack.auth("ops", "admin"))
+        changes = [(e["entity"], e["to_status"]) for e in trail["items"]]
+        assert changes.count(("payment", "succeeded")) == 1
+        assert changes.count(("enrollment", "active")) == 1

@@ -16,6 +16,7 @@ from application.actor import Actor, Role
 from application.idempotency import IdempotentRequests
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
+from application.use_cases.check_pending import CheckPendingPayments
 from application.use_cases.enrollments import (
     CreateEnrollment,
     CreateEnrollmentCommand,
@@ -46,9 +47,10 @@ class World:
     notifier: RecordingNotifier = field(default_factory=RecordingNotifier)
     uow_factory: Any = None  # default: memory over `store`
     idempotency_store: Any = None
+    real_gateway: Any = None  # default: a FakeGateway on this world's clock
 
     def __post_init__(self) -> None:
-        self.gateway = FakeGateway(self.clock)
+        self.gateway = self.real_gateway or FakeGateway(self.clock)
         factory = self.uow_factory or MemoryUnitOfWorkFactory(self.store)
         self.tx = Transactions(factory, self.notifier)
         urls = CheckoutUrls("https://pay.example.test")
@@ -59,6 +61,8 @@ class World:
         self.verify_payment = VerifyPayment(self.tx, self.gateway, applier)
         self.handle_callback = HandleCallback(self.tx, self.gateway, self.verify_payment,
                                               self.clock, self.ids, urls)
+        self.check_pending = CheckPendingPayments(self.tx, self.gateway, self.verify_payment,
+                                                  self.clock)
         self.get_payment = GetPayment(self.tx)
         self.list_payments = ListPayments(self.tx)
         self.idempotent = IdempotentRequests(

@@ -3,18 +3,59 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import get
+from litestar import Response, get
+from litestar.di import NamedDependency
+
+from entrypoints.readiness import Readiness
+
+PROBLEM_JSON = "application/problem+json"
 
 
 class Health(msgspec.Struct):
     status: str
 
 
-@get("/health/live", tags=["health"], summary="The process is up")
+class CheckOut(msgspec.Struct):
+    name: str
+    ok: bool
+    detail: str
+
+
+class Readiness503(msgspec.Struct):
+    """problem+json-shaped so tooling shows it like every other error."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    checks: list[CheckOut]
+    gateway_circuit: str
+
+
+class Ready(msgspec.Struct):
+    status: str
+    checks: list[CheckOut]
+    gateway_circuit: str
+
+
+@get("/health/live", tags=["health"], summary="The process is up", security=[])
 async def live() -> Health:
     return Health("ok")
 
 
-@get("/health/ready", tags=["health"], summary="Storage is reachable")
-async def ready() -> Health:
-    return Health("ok")
+@get("/health/ready", tags=["health"], security=[],
+     summary="Database reachable and migrated; Redis reachable when configured",
+     description="503 with the failing checks when not ready. The gateway circuit is "
+                 "reported but never makes the instance unready.")
+async def ready(readiness: NamedDependency[Readiness]) -> Response[bytes]:
+    checks = [CheckOut(c.name, c.ok, c.detail) for c in await readiness()]
+    circuit = readiness.circuit()
+    failing = [c.name for c in checks if not c.ok]
+    if failing:
+        body = Readiness503(type="https://docs.betaskill.co.za/payments/errors#not_ready",
+                            title="Not ready", status=503,
+                            detail="failing: " + ", ".join(failing), checks=checks,
+                            gateway_circuit=circuit)
+        return Response(msgspec.json.encode(body), status_code=503, media_type=PROBLEM_JSON)
+    return Response(msgspec.json.encode(Ready("ok", checks, circuit)),
+                    media_type="application/json")

@@ -17,7 +17,9 @@ from application.use_cases.start_payment import StartPayment, StartPaymentComman
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.http.idempotent import run_idempotent
 from entrypoints.http.schemas import (
-    AuditEntryOut, AuditTrail, CreatePaymentBody,
+    AuditEntryOut,
+    AuditTrail,
+    CreatePaymentBody,
     PaymentOut,
     PaymentPage,
     decode_cursor,

@@ -7,9 +7,12 @@ what happens next and sends them back to the app, which shows the live status.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
+from urllib.parse import quote
 
-from litestar import MediaType, Response, get
+from litestar import MediaType, Request, Response, get
 from litestar.params import FromPath
+from litestar.response import Redirect
 
 _PAGES = {
     "success": ("Thank you!", "We are confirming your payment with iKhokha. Your course "
@@ -23,7 +26,10 @@ _PAGES = {
 
 @get("/checkout/{payment_id:str}/{outcome:str}", media_type=MediaType.HTML,
      tags=["checkout"], summary="Page shown after the hosted payment page", security=[])
-async def checkout_return(payment_id: FromPath[str], outcome: FromPath[str]) -> Response[str]:
+async def checkout_return(request: Request[Any, Any, Any], payment_id: FromPath[str],
+                          outcome: FromPath[str]) -> Response[Any]:
+    if request.app.state.get("sandbox"):
+        return Redirect(f"/sandbox/payments/{quote(payment_id)}", status_code=303)
     title, text = _PAGES.get(outcome, _PAGES["failure"])
     html = (f"<!doctype html><html lang=en><meta charset=utf-8>"
             f"<meta name=viewport content='width=device-width'><title>{escape(title)}</title>"

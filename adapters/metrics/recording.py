@@ -1,0 +1,40 @@
+"""A Metrics fake that records what it was told, for tests to assert on."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from adapters.metrics.events import tallies
+from domain.events import DomainEvent
+
+
+class RecordingMetrics:
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
+        self.timings: list[tuple[str, str, float]] = []
+
+    def count(self, metric: str, **labels: str) -> int:
+        return self.counts[(metric, tuple(sorted(labels.items())))]
+
+    def _add(self, metric: str, **labels: str) -> None:
+        self.counts[(metric, tuple(sorted(labels.items())))] += 1
+
+    def events_committed(self, events: Sequence[DomainEvent]) -> None:
+        for event in events:
+            for t in tallies(event):
+                self.counts[(t.metric, tuple(sorted(t.labels)))] += 1
+
+    def gateway_call(self, endpoint: str, outcome: str, seconds: float) -> None:
+        self._add("gateway_calls", endpoint=endpoint, outcome=outcome)
+        self.timings.append(("gateway", endpoint, seconds))
+
+    def gateway_retry(self, endpoint: str, code: str) -> None:
+        self._add("gateway_retries", endpoint=endpoint, code=code)
+
+    def callback(self, outcome: str, seconds: float) -> None:
+        self._add("callbacks", outcome=outcome)
+        self.timings.append(("callback", outcome, seconds))
+
+    def error(self, category: str, code: str) -> None:
+        self._add("errors", category=category, code=code)

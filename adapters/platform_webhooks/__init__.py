@@ -1,0 +1,1 @@
+"""Outbound platform webhooks: Standard Webhooks signing, an HTTP sender, storage."""

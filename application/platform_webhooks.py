@@ -1,0 +1,107 @@
+"""Outbound webhooks to the Beta Skill platform: every event, at least once, signed.
+
+`EnqueuePlatformWebhooks` is a Notifier: each published event becomes one delivery per
+configured URL (deduplicated by event id and URL, so a re-relayed event is not sent
+twice). `DeliverPlatformWebhooks` sends what is due, on the Standard Webhooks retry
+schedule, and records every attempt in the delivery log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from application.event_payload import event_payload
+from application.ports import Clock
+from domain.events import DomainEvent
+
+log = logging.getLogger("skillpay.platform_webhooks")
+
+# Immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (Standard Webhooks guidance).
+RETRY_SCHEDULE = (timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30),
+                  timedelta(hours=2), timedelta(hours=5), timedelta(hours=10),
+                  timedelta(hours=10))
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: str
+    event_id: str
+    url: str
+    body: bytes
+    created_at: datetime
+    next_attempt_at: datetime
+    attempts: int = 0
+    status: str = "pending"  # pending | delivered | failed
+    last_status_code: int | None = None
+    last_error: str | None = None
+
+
+class DeliveryStore(Protocol):
+    async def enqueue(self, deliveries: Sequence[Delivery]) -> int:
+        """Store new deliveries; (event_id, url) already present are skipped."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[Delivery]: ...
+
+    async def record_attempt(self, delivery_id: str, *, delivered: bool,
+                             status_code: int | None, error: str | None,
+                             next_attempt_at: datetime | None, now: datetime) -> None: ...
+
+    async def for_event(self, event_id: str) -> list[Delivery]: ...
+
+
+class WebhookSender(Protocol):
+    async def send(self, url: str, event_id: str, body: bytes) -> int:
+        """POST one signed delivery; return the HTTP status or raise on network failure."""
+        ...
+
+
+class EnqueuePlatformWebhooks:
+    def __init__(self, store: DeliveryStore, urls: Sequence[str], clock: Clock) -> None:
+        self._store, self._urls, self._clock = store, tuple(urls), clock
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        if not self._urls:
+            return
+        now = self._clock.now()
+        deliveries = []
+        for event in events:
+            payload = event_payload(event)
+            body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+            for index, url in enumerate(self._urls):
+                deliveries.append(Delivery(id=f"{payload['id']}-{index}", event_id=payload["id"],
+                                           url=url, body=body, created_at=now,
+                                           next_attempt_at=now))
+        await self._store.enqueue(deliveries)
+
+
+class DeliverPlatformWebhooks:
+    def __init__(self, store: DeliveryStore, sender: WebhookSender, clock: Clock) -> None:
+        self._store, self._sender, self._clock = store, sender, clock
+
+    async def __call__(self, limit: int = 100) -> int:
+        """Attempt every due delivery once; return how many were delivered."""
+        delivered = 0
+        for delivery in await self._store.due(self._clock.now(), limit):
+            status, error = None, None
+            try:
+                status = await self._sender.send(delivery.url, delivery.event_id, delivery.body)
+            except Exception as failure:  # noqa: BLE001 - any failure is retried later
+                error = type(failure).__name__
+            ok = status is not None and 200 <= status < 300
+            attempt = delivery.attempts + 1
+            later = None if ok or attempt > len(RETRY_SCHEDULE) else (
+                self._clock.now() + RETRY_SCHEDULE[attempt - 1])
+            if not ok and later is None:
+                log.error("platform webhook %s to %s given up after %d attempts",
+                          delivery.event_id, delivery.url, attempt)
+            await self._store.record_attempt(delivery.id, delivered=ok, status_code=status,
+                                             error=error, next_attempt_at=later,
+                                             now=self._clock.now())
+            delivered += ok
+        return delivered

@@ -1,0 +1,44 @@
+Feature: We only unlock a course when the money is really there
+  The payment provider's message that a payment went through carries no amount and
+  could be copied and sent again by anyone. So we always ask the payment provider
+  ourselves, and unlock a course exactly once, and only for the right amount.
+
+  Background:
+    Given a course "Python 101" priced at R499.00 that student "Thandi" has chosen
+    And Thandi has started the checkout
+
+  Scenario: The news arrives twice
+    Given Thandi pays successfully on the payment page
+    When the payment provider tells us the payment went through 2 times
+    Then the course "Python 101" is unlocked for Thandi
+    And the course was unlocked exactly once
+
+  Scenario: The message says paid but the payment provider says it is still waiting
+    When someone tells us the payment went through but the payment provider still waits for it
+    Then the course "Python 101" is still locked for Thandi
+    And the payment is held for a person to review because "callback_unconfirmed"
+
+  Scenario: The amounts disagree
+    Given Thandi pays successfully on the payment page
+    But the payment provider reports R1.00 for it
+    When the payment provider tells us the payment went through
+    Then the course "Python 101" is still locked for Thandi
+    And the payment is held for a person to review because "amount_mismatch"
+
+  Scenario: A forged message is refused
+    When a forged message says Thandi's payment went through
+    Then the message is refused as not coming from the payment provider
+    And the course "Python 101" is still locked for Thandi
+    And the refusal is written in the security record
+
+  Scenario: The message never arrives and the checker unlocks the course
+    Given Thandi pays successfully on the payment page
+    And the payment provider's message is lost on the way
+    When 2 minutes pass and our checker runs
+    Then the course "Python 101" is unlocked for Thandi
+
+  Scenario: The student watches the course unlock live
+    Given Thandi is watching her payment page
+    And Thandi pays successfully on the payment page
+    When the payment provider tells us the payment went through
+    Then Thandi sees, in order, that the payment succeeded and the course was unlocked

@@ -1,0 +1,146 @@
+"""Drive the real server as a subprocess against the simulator, kill it at named crash
+points (or with SIGKILL), restart it, redeliver, and hand the database to the checker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from adapters.simulator.client import SimulatorControl
+from entrypoints.http.auth import TokenCodec
+
+APP_ID, APP_SECRET = "crash-app-id", "crash-app-secret-value"
+JWT = "reliability-jwt-signing-key-0123456789abcdef"
+TOKENS = TokenCodec(JWT)
+OUTCOMES = ("pay", "pay", "pay", "decline", "insufficient_funds", "cancel")
+
+
+def auth(sub: str, role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS.mint(sub, role)}"}
+
+
+@dataclass
+class Server:
+    port: int
+    api_url: str
+    database_url: str
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, crash_at: str = "") -> None:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("SKILLPAY_", "IKHOKHA_"))}
+        env.update({"SKILLPAY_ENV": "test", "SKILLPAY_DATABASE_URL": self.database_url,
+                    "SKILLPAY_PUBLIC_URL": self.base, "SKILLPAY_JWT_SECRET": JWT,
+                    "SKILLPAY_GATEWAY": "ikhokha", "IKHOKHA_API_URL": self.api_url,
+                    "IKHOKHA_APP_ID": APP_ID, "IKHOKHA_APP_SECRET": APP_SECRET,
+                    "IKHOKHA_RETRY_DELAY_MS": "0", "SKILLPAY_WORKER_INTERVAL_MS": "100",
+                    "SKILLPAY_TEST_CRASH_AT": crash_at, "PYTHONPATH": os.getcwd()})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(self.port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.alive():
+            assert self.process is not None
+            self.process.send_signal(signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(timeout=30)
+
+    async def wait_ready(self, http: aiohttp.ClientSession) -> bool:
+        for _ in range(400):
+            if not self.alive():
+                return False
+            try:
+                async with http.get(self.base + "/health/live") as r:
+                    if r.status == 200:
+                        return True
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+        raise AssertionError("server did not start")
+
+
+@dataclass
+class Driver:
+    server: Server
+    http: aiohttp.ClientSession
+    control: SimulatorControl
+    rng: random.Random
+    flows: int = 0
+    payments: list[str] = field(default_factory=list)
+
+    async def call(self, method: str, path: str, **kw: Any) -> tuple[int, Any]:
+        async with self.http.request(method, self.server.base + path, **kw) as r:
+            return r.status, await r.json(content_type=None)
+
+    async def one_flow(self) -> None:
+        self.flows += 1
+        student = f"stu-{self.flows}"
+        status, enrollment = await self.call(
+            "POST", "/api/v1/enrollments", headers=auth("platform", "service"),
+            json={"student_id": student, "course_id": "c",
+                  "price": {"amount": self.rng.choice([49900, 19900, 100]), "currency": "ZAR"}})
+        if status != 201:
+            return
+        key = {"Idempotency-Key": f"reliability-{self.flows:08d}"}
+        for _ in range(2):  # a client retry with the same key after a failure
+            status, payment = await self.call(
+                "POST", "/api/v1/payments", json={"enrollment_id": enrollment["id"]},
+                headers={**auth(student, "student"), **key})
+            if status in (200, 201):
+                break
+        else:
+            return
+        self.payments.append(payment["id"])
+        await self.control.settle(payment["gateway_reference"], self.rng.choice(OUTCOMES))
+        if self.rng.random() < 0.3:
+            await self.call("POST", f"/api/v1/payments/{payment['id']}/verify",
+                            headers=auth(student, "student"))
+
+    async def drive(self, flows: int) -> None:
+        """Run flows concurrently until they finish or the server dies under them."""
+        async def guarded() -> None:
+            try:
+                await self.one_flow()
+            except (TimeoutError, aiohttp.ClientError, RuntimeError, KeyError):
+                pass  # the server died mid-flow: that is the point
+
+        await asyncio.gather(*(guarded() for _ in range(flows)))
+
+
+async def redeliver_everything(driver: Driver) -> set[str]:
+    """Replay every callback the simulator ever sent (or tried to); return the paylinks
+    whose callback we answered 200 at some point."""
+    state = await driver.control.state()
+    acknowledged = {c["paylinkID"] for c in state["callbacks"] if c.get("http_status") == 200}
+    for callback in state["callbacks"]:
+        if "body" not in callback:
+            continue
+        status, _ = await driver.call("POST", "/webhooks/ikhokha",
+                                      data=callback["body"].encode(),
+                                      headers=callback["headers"])
+        assert status == 200, callback
+        acknowledged.add(callback["paylinkID"])
+    return acknowledged
+
+
+async def gateway_statuses(control: SimulatorControl) -> dict[str, str]:
+    state = await control.state()
+    paylinks = state["paylinks"]
+    items = paylinks.values() if isinstance(paylinks, dict) else paylinks
+    return {p["paylinkID"]: p["status"] for p in items}
