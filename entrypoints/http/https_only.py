@@ -2,8 +2,8 @@
 
 No redirect: an API client that sent a token over plain HTTP has already leaked it, and a
 redirect would teach it to keep doing so. Health checks and /metrics are exempt: load
-balancers and Prometheus probe them over plain HTTP inside the private network. The resolved client IP
-and scheme are left in `scope["state"]` for the rate limits and the logs.
+balancers and Prometheus probe them over plain HTTP inside the private network. The
+resolved client IP and scheme are left in `scope["state"]` for the rate limits and logs.
 """
 
 from __future__ import annotations
