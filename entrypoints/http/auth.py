@@ -35,6 +35,14 @@ class TokenCodec:
                 log.warning("token refused: %s", refused.detail)
             raise
 
+    def subject_or_none(self, authorization: str | None) -> str | None:
+        """The token's `sub` when valid, quietly (for rate-limit keys; the handler refuses
+        and logs a bad token itself)."""
+        try:
+            return self._actor(authorization).sub
+        except ClassifiedFailure:
+            return None
+
     def _actor(self, authorization: str | None) -> Actor:
         if not authorization or not authorization.startswith("Bearer "):
             raise ClassifiedFailure("unauthenticated", "a Bearer token is required")

@@ -35,6 +35,9 @@ def https_only_middleware(require_https: bool, proxies: TrustedProxies):  # type
                                      _header(scope, b"x-forwarded-proto"))
             scope.setdefault("state", {})["client_ip"] = origin.client_ip
             secure = origin.scheme in ("https", "wss")
+            if require_https and not secure and scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})  # policy violation
+                return
             if (require_https and not secure and scope["type"] == "http"
                     and not scope["path"].startswith(PROBE_PATHS)):
                 await send_problem(send, "https_required",

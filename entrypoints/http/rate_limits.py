@@ -13,7 +13,6 @@ from collections.abc import Callable
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from application.rate_limit import TokenBuckets
-from domain.classification import ClassifiedFailure
 from entrypoints.http.asgi_problem import send_problem
 from entrypoints.http.auth import TokenCodec
 
@@ -37,10 +36,8 @@ class RateLimits:
             return "ip:" + str(scope.get("state", {}).get("client_ip", "")), self.webhook
         if path == PAYMENTS_PATH:
             auth = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-            try:
-                return "sub:" + self._tokens.actor_from_header(auth).sub, self.payments
-            except ClassifiedFailure:
-                return None
+            sub = self._tokens.subject_or_none(auth)
+            return ("sub:" + sub, self.payments) if sub else None
         return None
 
 

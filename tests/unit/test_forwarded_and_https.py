@@ -41,3 +41,18 @@ async def test_https_required_honours_a_trusted_proxys_proto_only():
     assert (await _call(middleware, "203.0.113.9", via_proxy))[0] == 403
     assert (await _call(middleware, "10.0.0.5", {}))[0] == 403
     assert await _call(middleware, "10.0.0.5", {}, "/health/ready") == (None, ["10.0.0.5"])
+
+
+async def test_plain_websockets_are_closed_when_https_is_required():
+    sent = []
+
+    async def app(scope, receive, send):
+        raise AssertionError("must not reach the app")
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "websocket", "path": "/api/v1/events/ws", "scheme": "ws",
+             "client": ("203.0.113.9", 5000), "headers": []}
+    await https_only_middleware(True, TrustedProxies([]))(app)(scope, None, send)
+    assert sent == [{"type": "websocket.close", "code": 1008}]
