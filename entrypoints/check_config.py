@@ -9,7 +9,6 @@ from urllib.parse import urlsplit, urlunsplit
 from entrypoints.safety import startup_problems, startup_warnings
 from entrypoints.settings import Settings
 
-SECRET_FIELDS = frozenset({"jwt_secret", "ikhokha_app_secret", "ikhokha_webhook_secret"})
 HIDDEN_FIELDS = frozenset({"warnings"})
 
 
@@ -35,7 +34,7 @@ def describe(settings: Settings) -> list[str]:
         if f.name in HIDDEN_FIELDS:
             continue
         value = getattr(settings, f.name)
-        if f.name in SECRET_FIELDS:
+        if "secret" in f.name and isinstance(value, str):
             shown = masked_secret(value)
         elif f.name == "ikhokha_app_id" and value:
             shown = value[:4] + "***"

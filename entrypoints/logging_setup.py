@@ -59,9 +59,10 @@ SHARED_PROCESSORS: list[Any] = [
 def install_redaction(settings: Settings) -> None:
     """Register the secret values and route structlog through stdlib (idempotent)."""
     global _installed
-    for secret in (settings.jwt_secret, settings.ikhokha_app_secret,
-                   settings.ikhokha_webhook_secret):
-        register_secret(secret)
+    for name in dir(settings):  # every configured secret: app, webhook, JWT, platform hooks
+        value = getattr(settings, name)
+        if "secret" in name and isinstance(value, str):
+            register_secret(value)
     if _installed:
         return
     _installed = True

@@ -77,7 +77,7 @@ def _local(url: str) -> bool:
 def startup_problems(s: Settings) -> list[str]:
     """Production's rules, plus: with HTTPS required, the gateway is reached over https
     too (a simulator on localhost excepted in development)."""
-    problems = production_problems(s)
+    problems = production_problems(s) + platform_webhook_problems(s)
     if (not s.is_production and s.require_https and s.gateway == "ikhokha"
             and urlsplit(s.ikhokha_api_url).scheme != "https"
             and not (s.env == "development" and _local(s.ikhokha_api_url))):

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 
 from entrypoints.logging_setup import configure_logging
-from entrypoints.safety import platform_webhook_problems, startup_problems, startup_warnings
+from entrypoints.safety import startup_problems, startup_warnings
 from entrypoints.safety_settings import local_hosts
 from entrypoints.settings import Settings
 
@@ -15,7 +15,7 @@ log = logging.getLogger("skillpay")
 
 
 def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
-    problems = startup_problems(settings) + platform_webhook_problems(settings)
+    problems = startup_problems(settings)
     if problems:
         for problem in problems:
             print(f"refusing to start: {problem}", file=sys.stderr)
