@@ -1,6 +1,7 @@
 """The usual security headers on every response; no-store on API and webhook answers.
 
-HSTS is sent when HTTPS is required (browsers ignore it over plain HTTP anyway).
+HSTS is sent when HTTPS is required (browsers ignore it over plain HTTP anyway). A header
+the handler set itself is kept.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                               "frame-ancestors 'none'",
 }
+# API answers are data, never documents: nothing may load or run. HTML pages (return page,
+# operator and sandbox pages) keep their own scripts and styles but are never framed.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+PAGE_CSP = "frame-ancestors 'none'"
 HSTS = "max-age=63072000; includeSubDomains"
 NO_STORE_PREFIXES = ("/api/", "/webhooks/")
 
@@ -25,17 +28,19 @@ def security_headers_middleware(require_https: bool):  # type: ignore[no-untyped
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            no_store = scope["path"].startswith(NO_STORE_PREFIXES)
+            api = scope["path"].startswith(NO_STORE_PREFIXES)
 
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     headers = MutableScopeHeaders.from_message(message)
-                    for name, value in HEADERS.items():
-                        headers[name] = value
+                    wanted = {**HEADERS, "Content-Security-Policy": API_CSP if api else PAGE_CSP}
                     if require_https:
-                        headers["Strict-Transport-Security"] = HSTS
-                    if no_store:
-                        headers["Cache-Control"] = "no-store"
+                        wanted["Strict-Transport-Security"] = HSTS
+                    if api:
+                        wanted["Cache-Control"] = "no-store"
+                    for name, value in wanted.items():
+                        if name not in headers:  # a page that sets its own policy keeps it
+                            headers[name] = value
                 await send(message)
 
             await app(scope, receive, send_with_headers)

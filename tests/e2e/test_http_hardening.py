@@ -62,9 +62,12 @@ def test_security_headers_and_no_store_on_api_answers(api):
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["referrer-policy"] == "no-referrer"
     assert r.headers["x-frame-options"] == "DENY"
-    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert r.headers["cache-control"] == "no-store"
     assert "strict-transport-security" not in r.headers  # HTTPS not required in this app
+    page = api.client.get("/checkout/pay_1/success")  # HTML keeps its styles, is never framed
+    assert page.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert page.headers["x-frame-options"] == "DENY" and "cache-control" not in page.headers
 
 
 def test_request_ids_are_echoed_when_well_formed_and_generated_otherwise(api):
