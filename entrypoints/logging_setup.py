@@ -71,7 +71,8 @@ def install_redaction(settings: Settings) -> None:
         processors=[*SHARED_PROCESSORS, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=False,  # a logger used before this call must not keep
+                                          # structlog's default, unredacted output
     )
 
 

@@ -91,6 +91,9 @@ def startup_warnings(s: Settings) -> list[str]:
     if not s.enable_webhook_validation:
         warnings.append("SKILLPAY_ENABLE_WEBHOOK_VALIDATION is off: callback signatures are "
                         "NOT checked; anyone can post callbacks (never do this in production)")
+    if s.is_production and s.require_https and not s.trusted_proxies:
+        warnings.append("SKILLPAY_TRUSTED_PROXIES is empty: behind a TLS-terminating proxy "
+                        "every request arrives as plain HTTP and is refused; list its CIDR")
     if s.jwt_secret_generated:
         warnings.append("SKILLPAY_JWT_SECRET is not set: a random key signs tokens and they "
                         "stop working when the process restarts")

@@ -64,7 +64,11 @@ def local_hosts(port: int) -> tuple[str, ...]:
 
 
 def safety_settings(get: Get, env: str, *, public_url: str) -> dict[str, Any]:
+    from entrypoints.settings import SettingsError
+
     trusted_networks(_list(get("SKILLPAY_TRUSTED_PROXIES", "")))
+    if (get("SKILLPAY_LOG_FORMAT") or "console") not in ("console", "json"):
+        raise SettingsError("SKILLPAY_LOG_FORMAT must be console or json")
     return {
         "allowed_hosts": _list(get("SKILLPAY_ALLOWED_HOSTS")) or default_hosts(env, public_url),
         "cors_origins": _list(get("SKILLPAY_CORS_ORIGINS")),

@@ -71,3 +71,18 @@ def test_check_config_masks_secrets_and_passwords():
         assert secret not in text
     assert "jwt_secret = *** (29 characters)" in text
     assert masked_url("postgresql://u:pw@h:5/x") == "postgresql://u:***@h:5/x"
+
+
+def test_log_format_is_console_or_json():
+    assert Settings.from_env({"SKILLPAY_ENV": "production"}).log_format == "json"
+    assert Settings.from_env({}).log_format == "console"
+    with pytest.raises(SettingsError, match="SKILLPAY_LOG_FORMAT"):
+        Settings.from_env({"SKILLPAY_LOG_FORMAT": "xml"})
+
+
+def test_production_without_trusted_proxies_is_warned_about():
+    prod = Settings.from_env({"SKILLPAY_ENV": "production"})
+    assert any("SKILLPAY_TRUSTED_PROXIES is empty" in w for w in startup_warnings(prod))
+    proxied = Settings.from_env({"SKILLPAY_ENV": "production",
+                                 "SKILLPAY_TRUSTED_PROXIES": "10.0.0.0/8"})
+    assert not any("TRUSTED_PROXIES" in w for w in startup_warnings(proxied))
