@@ -212,3 +212,15 @@ def test_an_unexpected_failure_is_logged_with_secrets_and_card_numbers_masked(ap
     logged = "\n".join(rec.getMessage() + (rec.exc_text or "") for rec in caplog.records)
     assert "boom" in logged and "411111******1111" in logged
     assert api.settings.jwt_secret not in logged and token.split()[1] not in logged
+
+
+def test_security_events_are_warnings(api, caplog):
+    enrollment = api.enrollment("stu-sec")
+    payment = api.checkout(enrollment["id"], "stu-sec", "sec-key-000000001").json()
+    body, _ = api.gateway.signed_callback(payment["gateway_reference"])
+    with caplog.at_level(logging.INFO):
+        api.client.post("/webhooks/ikhokha", content=body, headers={"IK-SIGN": "0" * 64})
+        api.client.get(f"/api/v1/payments/{payment['id']}", headers=api.auth("stu-other"))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("invalid_signature" in m for m in warnings)
+    assert any("ownership refused" in m for m in warnings)
