@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: sandbox test test-fast lint typecheck docs clean
+.PHONY: sandbox test test-fast lint typecheck docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## Benchmarks (not part of `make test`): history queries over 1M payments, reconciliation
+## of 1M against 1M. The first run seeds bench/.data/history.db (a minute or two).
+bench: $(STAMP)
+	$(BIN)/python -m bench.history
+	$(BIN)/python -m bench.reconcile
 
 docs: $(STAMP)
 	$(BIN)/python -m entrypoints.docs_errors > docs/errors.md

@@ -144,6 +144,13 @@ class PaymentRepository(Protocol):
         """Newest first, keyset-paginated on (created_at, id)."""
         ...
 
+    async def created_between(self, start: datetime, end: datetime, *,
+                              after: tuple[datetime, str] | None,
+                              limit: int) -> Sequence[Payment]:
+        """Up to `limit` payments with start <= created_at < end, oldest first on
+        (created_at, id), after the keyset `after`: a period read in bounded batches."""
+        ...
+
 
 class EnrollmentRepository(Protocol):
     async def add(self, enrollment: Enrollment) -> None: ...

@@ -88,6 +88,8 @@ CATALOGUE: dict[str, ErrorClassification] = dict([
     _c(_V, "refund_exceeds_captured", False, _W, 422, "Refund larger than what is left", "The refund is larger than what remains refundable."),
     _c(_V, "reason_required", False, _I, 422, "Reason required", "Please give a reason."),
     _c(_V, "gateway_reference_required", False, _I, 422, "Gateway reference required", "Please give the payment provider's reference."),
+    _c(_V, "invalid_date_range", False, _I, 422, "Invalid date range", "Please choose a start date on or before the end date, at most 366 days apart."),
+    _c(_V, "gateway_mode_refused", False, _W, 409, "Gateway mode change refused", "This environment cannot switch to that payment mode."),
     _c(_V, "illegal_transition", False, _W, 409, "Not possible in the current state", "This is not possible in the current state. Refresh the page to see the latest status."),
     _c(_V, "activation_refused", False, _E, 409, "Enrollment cannot be activated", "We received your payment but could not unlock the course automatically. Support has been alerted and will fix it or refund you."),
     _c(_V, "concurrent_update", True, _W, 409, "Changed by someone else", "Something changed while we were saving. Please try again."),

@@ -124,5 +124,12 @@ class RefundIssued(Transitioned):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RefundNeedsManualAction(Transitioned):
+    """The gateway cannot refund by API: an operator refunds in its dashboard, then confirms."""
+
+    payment_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RefundFailed(Transitioned):
     payment_id: str

@@ -71,9 +71,10 @@ class Refund:
         if self.status is not RefundStatus.PENDING:
             raise IllegalTransition(f"a {self.status.value} refund needs no manual action")
         before = self._move(RefundStatus.MANUAL_ACTION_REQUIRED, at)
-        self.events.append(ev.Transitioned(
+        self.events.append(ev.RefundNeedsManualAction(
             occurred_at=at, student_id=self.student_id, entity="refund", entity_id=self.id,
-            from_status=before, to_status=self.status.value, actor=actor))
+            from_status=before, to_status=self.status.value, actor=actor,
+            payment_id=self.payment_id))
 
     def succeed(self, *, gateway_reference: str, at: datetime, actor: str) -> bool:
         """The money reached the student. True when this call changed anything."""

@@ -1,4 +1,4 @@
-"""`skillpay` command line: serve, sandbox, simulator, migrate, worker, token."""
+"""`skillpay` command line: serve, sandbox, simulator, migrate, worker, token, reconcile."""
 
 from __future__ import annotations
 
@@ -80,6 +80,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run_worker(_settings())
 
 
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from entrypoints.reconcile_cli import run
+
+    return run(_settings(), args.start, args.end, args.apply)
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     from entrypoints.check_config import check_config
 
@@ -116,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True)
     token.add_argument("--hours", type=int, default=12)
     token.set_defaults(run=cmd_token)
+    reconcile = sub.add_parser("reconcile", help="compare our payments with iKhokha's history")
+    reconcile.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+    reconcile.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD, inclusive")
+    reconcile.add_argument("--apply", action="store_true",
+                           help="repair payments the gateway settled (same checks as a callback)")
+    reconcile.set_defaults(run=cmd_reconcile)
     check = sub.add_parser("check-config", help="print the effective configuration (secrets "
                                                 "masked) and what would stop the server")
     check.set_defaults(run=cmd_check_config)

@@ -15,6 +15,7 @@ from adapters.fake.gateway import FakeGateway
 from adapters.ikhokha import IkhokhaGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.monitoring import MemoryGatewayCallLog, MemoryMonitoringQueries
+from adapters.memory.reconciliation_reports import MemoryReconciliationReports
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.memory.webhook_deliveries import MemoryDeliveryStore
@@ -30,10 +31,12 @@ from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.monitoring import SqlGatewayCallLog, SqlMonitoringQueries
 from adapters.sql.outbox import OutboxRelay
+from adapters.sql.reconciliation_reports import SqlReconciliationReports
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sql.webhook_deliveries import SqlDeliveryStore
 from adapters.system.clock import RandomIds, SystemClock
 from adapters.system.crash import CrashingProbe, parse_crash_points
+from adapters.system.gateway_mode import RuntimeGatewayMode
 from application.idempotency import IdempotentRequests
 from application.platform_webhooks import DeliverPlatformWebhooks, EnqueuePlatformWebhooks
 from application.probes import NoProbe, Probe
@@ -42,9 +45,16 @@ from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.check_pending import CheckPendingPayments
 from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
+from application.use_cases.gateway_history import GatewayHistory
+from application.use_cases.gateway_mode import GatewayMode
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
+from application.use_cases.reconcile import Reconcile
+from application.use_cases.reconciliation_queries import ReadReconciliations
+from application.use_cases.refund_queries import ConfirmRefund, GetRefund
+from application.use_cases.request_refund import RequestRefund
 from application.use_cases.retry_callbacks import RetryCallbacks
+from application.use_cases.revert_enrollment import RevertEnrollment
 from application.use_cases.review_queue import PaymentsNeedingReview
 from application.use_cases.start_payment import CheckoutUrls, StartPayment
 from application.use_cases.stats import GetStats
@@ -119,6 +129,9 @@ class Container(containers.DeclarativeContainer):
     registry = providers.Singleton(CollectorRegistry)
     metrics = providers.Singleton(PrometheusMetrics, registry)
 
+    # The admin's runtime test/live switch, read by the iKhokha adapter per paylink.
+    gateway_mode_switch = providers.Singleton(RuntimeGatewayMode,
+                                              settings.provided.ikhokha_test_mode)
     gateway = providers.Selector(
         providers.Callable(lambda s: s.gateway, settings),
         fake=providers.Singleton(
@@ -137,7 +150,8 @@ class Container(containers.DeclarativeContainer):
             retry_attempts=settings.provided.ikhokha_retry_attempts,
             retry_delay_ms=settings.provided.ikhokha_retry_delay_ms,
             clock=clock,
-            on_retry=metrics.provided.gateway_retry),
+            on_retry=metrics.provided.gateway_retry,
+            mode_source=gateway_mode_switch),
     )
 
     checkout_urls = providers.Singleton(
@@ -184,6 +198,24 @@ class Container(containers.DeclarativeContainer):
     payments_needing_review = providers.Singleton(PaymentsNeedingReview, monitoring_queries)
     scrape = providers.Singleton(Scrape, metrics, monitoring_queries, gateway, clock)
     readiness = providers.Singleton(Readiness, settings, gateway)
+    # Money back and books that balance: refunds, rollback, history, reconciliation.
+    reconciliation_reports = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryReconciliationReports),
+        sql=providers.Singleton(SqlReconciliationReports, engine),
+    )
+    request_refund = providers.Singleton(RequestRefund, tx, measured_gateway, clock, ids,
+                                        probe)
+    confirm_refund = providers.Singleton(ConfirmRefund, tx, clock)
+    get_refund = providers.Singleton(GetRefund, tx)
+    revert_enrollment = providers.Singleton(RevertEnrollment, tx, clock)
+    gateway_mode = providers.Singleton(
+        GatewayMode, gateway_mode_switch, tx, clock,
+        production=providers.Callable(lambda s: s.is_production, settings))
+    gateway_history = providers.Singleton(GatewayHistory, measured_gateway)
+    reconcile = providers.Singleton(Reconcile, tx, measured_gateway, verify_payment,
+                                    reconciliation_reports, clock, ids)
+    list_reconciliations = providers.Singleton(ReadReconciliations, reconciliation_reports)
 
 
 def build_container(settings: Settings) -> Container:

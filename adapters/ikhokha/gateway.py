@@ -59,10 +59,13 @@ class IkhokhaGateway:
                  monotonic: Callable[[], float] = time.monotonic,
                  retry_budget: RetryBudget | None = None,
                  breakers: BreakerRegistry | None = None, rng: random.Random | None = None,
-                 on_retry: Callable[[str, str], None] | None = None) -> None:
+                 on_retry: Callable[[str, str], None] | None = None,
+                 mode_source: Callable[[], str] | None = None) -> None:
         self._app_id = app_id
         self._webhook_secret = webhook_secret or app_secret
         self._mode = pp.MODE_TEST if test_mode else pp.MODE_LIVE
+        # A runtime flag (admin switch) wins over the configured mode when given.
+        self._mode_source = mode_source or (lambda: self._mode)
         self._callback_path = callback_path
         self._clock: Clock = clock or _UtcClock()
         self._transport = Transport(base_url, app_id, app_secret, session=session,
@@ -111,7 +114,7 @@ class IkhokhaGateway:
         body = encode(CreatePaylinkBody(
             entityID=self._app_id, externalEntityID=request.enrollment_id,
             amount=request.amount.amount_minor, currency=request.amount.currency,
-            requesterUrl=f"{origin.scheme}://{origin.netloc}", mode=self._mode,
+            requesterUrl=f"{origin.scheme}://{origin.netloc}", mode=self._mode_source(),
             externalTransactionID=request.payment_id, description=request.description or None,
             urls=Urls(callbackUrl=request.callback_url, successPageUrl=request.success_url,
                       failurePageUrl=request.failure_url, cancelUrl=request.cancel_url)))

@@ -58,6 +58,14 @@ class MemoryPayments:
         chosen = [p for p in (self._uow.load("payments", r.id) for r in rows[:page.limit]) if p]
         return Page(items=chosen, has_more=len(rows) > page.limit)
 
+    async def created_between(self, start: datetime, end: datetime, *,
+                              after: tuple[datetime, str] | None, limit: int) -> list[Payment]:
+        rows = sorted((p for p in self._uow.all_rows("payments")
+                       if start <= p.created_at < end
+                       and (after is None or (p.created_at, p.id) > after)),
+                      key=lambda p: (p.created_at, p.id))
+        return [p for p in (self._uow.load("payments", r.id) for r in rows[:limit]) if p]
+
 
 class MemoryEnrollments:
     def __init__(self, uow: MemoryUnitOfWork) -> None:

@@ -39,6 +39,11 @@ class SimulatorControl:
         return await self._post(f"/_sim/paylinks/{paylink_id}/settle",  # type: ignore[no-any-return]
                                 {"outcome": outcome})
 
+    async def tamper(self, paylink_id: str, amount: int) -> dict[str, Any]:
+        """Make the gateway report `amount` (cents) for this paylink from now on."""
+        return await self._post(f"/_sim/paylinks/{paylink_id}/tamper",  # type: ignore[no-any-return]
+                                {"amount": amount})
+
     async def flush_callbacks(self) -> int:
         return int((await self._post("/_sim/callbacks/flush", {}))["sent"])
 

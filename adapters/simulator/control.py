@@ -1,7 +1,8 @@
 """Test and operator controls under /_sim (bind the simulator to localhost only).
 
 GET /_sim/state, POST /_sim/faults, POST /_sim/paylinks/{id}/settle,
-POST /_sim/callbacks/flush, and the optional refund extension POST /_sim/refunds.
+POST /_sim/paylinks/{id}/tamper, POST /_sim/callbacks/flush, and the optional refund
+extension POST /_sim/refunds.
 """
 
 from __future__ import annotations
@@ -50,6 +51,20 @@ async def settle_paylink(request: web.Request) -> web.Response:
                               "redirect": redirect})
 
 
+async def tamper_paylink(request: web.Request) -> web.Response:
+    """Test-only: make the gateway report another amount for a paylink (status, history),
+    as a tampered or mis-keyed transaction would look to reconciliation."""
+    state = request.app[STATE_KEY]
+    link = state.paylinks.get(request.match_info["paylink_id"])
+    amount = (await _json(request)).get("amount")
+    if link is None:
+        return problem(404, "paylink not found")
+    if type(amount) is not int or amount <= 0:
+        return problem(422, "amount must be a positive integer (cents)")
+    link.amount = amount
+    return web.json_response(link.as_status())
+
+
 async def flush_callbacks(request: web.Request) -> web.Response:
     return web.json_response({"sent": await flush_held(request.app[STATE_KEY])})
 
@@ -81,4 +96,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/_sim/faults", set_faults)
     app.router.add_post("/_sim/paylinks/{paylink_id}/settle", settle_paylink)
     app.router.add_post("/_sim/callbacks/flush", flush_callbacks)
+    app.router.add_post("/_sim/paylinks/{paylink_id}/tamper", tamper_paylink)
     app.router.add_post("/_sim/refunds", refund)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, tuple_
 
 from adapters.sql.tables import PaymentRow, RefundRow
 from application.ports import Page, PageRequest, PaymentFilter
@@ -97,6 +97,23 @@ class SqlPayments(_Repository):
         rows = _newest_first([p for p in pool.values() if keep(p)])
         return Page(items=rows[:page.limit], has_more=len(rows) > page.limit)
 
+    async def created_between(self, start: datetime, end: datetime, *,
+                              after: tuple[datetime, str] | None, limit: int) -> list[Payment]:
+        def keep(p: Payment) -> bool:
+            return (start <= p.created_at < end
+                    and (after is None or (p.created_at, p.id) > after))
+
+        conditions = [_P.created_at >= start, _P.created_at < end]
+        if after is not None:
+            conditions.append(tuple_(_P.created_at, _P.id) > tuple_(*after))
+        mine = self._uow.identity.entities(self.kind)
+        statement = (select(PaymentRow.__table__).where(*conditions)  # type: ignore[attr-defined]
+                     .order_by(_P.created_at, _P.id).limit(limit + len(mine)))
+        found = await self._uow.select_entities(self.kind, statement)
+        pool = {p.id: p for p in [*found, *mine]}
+        return sorted((p for p in pool.values() if keep(p)),
+                      key=lambda p: (p.created_at, p.id))[:limit]
+
 
 def _conditions(where: PaymentFilter, page: PageRequest) -> list[Any]:
     conditions: list[Any] = []
@@ -109,8 +126,10 @@ def _conditions(where: PaymentFilter, page: PageRequest) -> list[Any]:
     if where.created_to is not None:
         conditions.append(_P.created_at <= where.created_to)
     if page.after is not None:
-        at, last_id = page.after
-        conditions.append(or_(_P.created_at < at, and_(_P.created_at == at, _P.id < last_id)))
+        # A row-value comparison, not an OR: with bound parameters SQLite turns the OR form
+        # into a scan of the whole index from the newest row (bench/history.py: a page
+        # deep in a million payments went from ~500 ms to a few ms).
+        conditions.append(tuple_(_P.created_at, _P.id) < tuple_(*page.after))
     return conditions
 
 

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 from adapters.sql import (  # noqa: F401  (registers the tables)
     delivery_tables,
     monitoring_tables,
+    reconciliation_reports,
     record_tables,
     tables,
 )

@@ -24,6 +24,7 @@ from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
 from entrypoints.http.http_metrics import http_metrics
+from entrypoints.http.money_back_routes import MONEY_BACK_ROUTES
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.security import security_options
 from entrypoints.logging_setup import install_redaction
@@ -71,7 +72,7 @@ def create_app(container: Container, *, run_background: bool = True,
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
                         checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
-                        admin_page, admin_login, admin_logout],
+                        admin_page, admin_login, admin_logout, *MONEY_BACK_ROUTES],
         middleware=[http_metrics(container.metrics()), *security.pop("middleware")],
         plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},

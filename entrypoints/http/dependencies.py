@@ -21,7 +21,9 @@ from entrypoints.http.auth import TokenCodec
 
 USE_CASES = ("create_enrollment", "get_enrollment", "start_payment", "verify_payment",
              "handle_callback", "get_payment", "list_payments", "idempotent_requests",
-             "get_audit_trail")
+             "get_audit_trail",
+             "request_refund", "confirm_refund", "get_refund", "revert_enrollment",
+             "gateway_mode", "gateway_history", "reconcile", "list_reconciliations")
 USE_CASES += ("get_stats", "payments_needing_review", "scrape", "readiness")
 
 

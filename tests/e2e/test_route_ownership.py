@@ -20,13 +20,24 @@ class Owned:
     resource: str  # which of A's resources goes into the path (see `create`)
     admin_only: bool = False  # students and services get 403, even the owner
     body: dict | None = None
+    headers: dict | None = None
 
 
 OWNED = {
     ("GET", "/api/v1/enrollments/{enrollment_id:str}"): Owned("enrollment"),
+    ("POST", "/api/v1/enrollments/{enrollment_id:str}/revert"):
+        Owned("active_enrollment", admin_only=True, body={"reason": "owner test"}),
     ("GET", "/api/v1/payments/{payment_id:str}"): Owned("payment"),
     ("POST", "/api/v1/payments/{payment_id:str}/verify"): Owned("payment"),
     ("GET", "/api/v1/payments/{payment_id:str}/audit"): Owned("payment", admin_only=True),
+    ("POST", "/api/v1/payments/{payment_id:str}/refunds"):
+        Owned("paid_payment", admin_only=True, body={"reason": "owner test"},
+              headers={"Idempotency-Key": "owner-test-refund-0001"}),
+    ("GET", "/api/v1/refunds/{refund_id:str}"): Owned("refund"),
+    ("POST", "/api/v1/refunds/{refund_id:str}/confirm"):
+        Owned("manual_refund", admin_only=True, body={"gateway_reference": "IK-REF-0001"}),
+    ("GET", "/api/v1/reconciliations/{report_id:str}"):
+        Owned("reconciliation", admin_only=True),
 }
 PUBLIC = {
     ("GET", "/checkout/{payment_id:str}/{outcome:str}"):
@@ -36,9 +47,15 @@ PUBLIC = {
 # Routes without an id that only some roles may use: the roles, and a valid body.
 ENROLLMENT = {"student_id": "stu-a", "course_id": "c-1",
               "price": {"amount": 100, "currency": "ZAR"}}
+PERIOD = {"from": "2026-11-01", "to": "2026-11-02"}
 ROLE_ONLY = {
     ("POST", "/api/v1/enrollments"): (("service", "admin"), ENROLLMENT),
     ("GET", "/api/v1/stats"): (("admin",), None),
+    ("GET", "/api/v1/gateway/transactions?from=2026-11-01&to=2026-11-02"): (("admin",), None),
+    ("POST", "/api/v1/reconciliations"): (("admin",), PERIOD),
+    ("GET", "/api/v1/reconciliations"): (("admin",), None),
+    ("GET", "/api/v1/admin/gateway-mode"): (("admin",), None),
+    ("PUT", "/api/v1/admin/gateway-mode"): (("admin",), {"mode": "test"}),
 }
 
 
@@ -64,7 +81,17 @@ def api():
         yield api
 
 
+def _admin(api, method: str, path: str, **kw) -> dict:
+    r = api.client.request(method, path, headers={**api.auth("admin-1", "admin"),
+                                                  **kw.pop("headers", {})}, **kw)
+    assert r.status_code in (200, 201), r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
 def create(api, resource: str, owner: str) -> str:
+    """Student `owner`'s resource of the kind a route takes (or an admin's record)."""
+    if resource == "reconciliation":
+        return _admin(api, "POST", "/api/v1/reconciliations", json=PERIOD)["id"]
     enrollment = api.enrollment(owner)
     if resource == "enrollment":
         return enrollment["id"]
@@ -73,7 +100,21 @@ def create(api, resource: str, owner: str) -> str:
     payment = r.json()
     if resource == "payment":
         return payment["id"]
-    raise AssertionError(f"no recipe for {resource}")
+    api.gateway.settle(payment["gateway_reference"], GatewayStatus.SUCCESS)
+    body, headers = api.gateway.signed_callback(payment["gateway_reference"])
+    assert api.client.post("/webhooks/ikhokha", content=body, headers=headers).status_code == 200
+    if resource == "paid_payment":
+        return payment["id"]
+    if resource == "active_enrollment":
+        return enrollment["id"]
+    api.gateway.can_refund = resource != "manual_refund"
+    refund = _admin(api, "POST", f"/api/v1/payments/{payment['id']}/refunds",
+                    json={"reason": "owner test"},
+                    headers={"Idempotency-Key": f"refund-{payment['id']}"[:60]})
+    api.gateway.can_refund = True
+    if resource in ("refund", "manual_refund"):
+        return refund["id"]
+    raise AssertionError(f"no recipe for {resource}: add one to create()")
 
 
 def _fill(path: str, value: str) -> str:
@@ -97,9 +138,9 @@ def test_another_student_cannot_reach_my_resource(api, route):
     assert owned is not None, f"{method} {path} has no owner test: add it to OWNED"
     url = _fill(path, create(api, owned.resource, "stu-a"))
     call = lambda sub, role="student": api.client.request(  # noqa: E731
-        method, url, headers=api.auth(sub, role), json=owned.body)
+        method, url, headers={**api.auth(sub, role), **(owned.headers or {})}, json=owned.body)
     mine, theirs, platform = call("stu-a"), call("stu-b"), call("platform", "service")
-    admin = call("admin-1", "admin")
+    admin = call("admin-1", "admin")  # last: it may change the resource (revert, refund)
     assert admin.status_code < 400, admin.text
     if owned.admin_only:
         assert mine.status_code == theirs.status_code == platform.status_code == 403

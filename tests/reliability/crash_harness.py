@@ -107,10 +107,26 @@ class Driver:
         else:
             return
         self.payments.append(payment["id"])
-        await self.control.settle(payment["gateway_reference"], self.rng.choice(OUTCOMES))
-        if self.rng.random() < 0.3:
+        outcome = self.rng.choice(OUTCOMES)
+        await self.control.settle(payment["gateway_reference"], outcome)
+        if self.rng.random() < 0.3 or outcome == "pay":
             await self.call("POST", f"/api/v1/payments/{payment['id']}/verify",
                             headers=auth(student, "student"))
+        if outcome == "pay" and self.rng.random() < 0.5:
+            await self.refund(payment)
+
+    async def refund(self, payment: dict[str, Any]) -> None:
+        """An admin gives part (or all) back; iKhokha makes it a manual refund that is
+        sometimes confirmed with the dashboard's reference."""
+        amount = self.rng.randint(1, payment["amount"]["amount"])
+        headers = {**auth("ops", "admin"), "Idempotency-Key": f"refund-{payment['id']}"}
+        status, refund = await self.call(
+            "POST", f"/api/v1/payments/{payment['id']}/refunds", headers=headers,
+            json={"amount": amount, "reason": "reliability soak"})
+        if status == 201 and self.rng.random() < 0.5:
+            await self.call("POST", f"/api/v1/refunds/{refund['id']}/confirm",
+                            headers=auth("ops", "admin"),
+                            json={"gateway_reference": f"IKR-{refund['id'][-8:]}"})
 
     async def drive(self, flows: int) -> None:
         """Run flows concurrently until they finish or the server dies under them."""

@@ -32,7 +32,8 @@ from tests.reliability.invariants import all_violations, rows
 from tests.support.live_stack import free_port
 
 pytestmark = pytest.mark.integration
-POINTS = ("after_inbox_commit", "before_commit", "after_relay_publish", "sigkill")
+POINTS = ("after_inbox_commit", "before_commit", "after_relay_publish", "inside_refund",
+          "sigkill")
 IN_CI = os.environ.get("CI") == "true"
 
 

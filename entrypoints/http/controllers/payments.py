@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 
 from application.actor import Actor
 from application.idempotency import IdempotentRequests
@@ -15,6 +16,7 @@ from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.payment_queries import GetPayment, ListPayments, ListPaymentsQuery
 from application.use_cases.start_payment import StartPayment, StartPaymentCommand
 from application.use_cases.verify_payment import VerifyPayment
+from entrypoints.http.csv_export import CsvStream, csv_export, wants_csv
 from entrypoints.http.idempotent import run_idempotent
 from entrypoints.http.schemas import (
     AuditEntryOut,
@@ -74,20 +76,28 @@ class PaymentController(Controller):
             from_status=e.from_status, to_status=e.to_status, reason=e.reason)
             for e in entries])
 
-    @get("/", summary="Transaction history, newest first (keyset pagination)")
+    @get("/", summary="Transaction history, newest first (keyset pagination)",
+         description="With `Accept: text/csv`: every page as one streamed CSV file "
+                     "(amounts in integer minor units); `limit` and `cursor` are ignored.")
     async def history(
-        self, actor: NamedDependency[Actor], list_payments: NamedDependency[ListPayments],
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor],
+        list_payments: NamedDependency[ListPayments],
         status: Annotated[str | None, Query()] = None,
         student_id: Annotated[str | None, Query(description="admin only")] = None,
         created_from: Annotated[datetime | None, Query()] = None,
         created_to: Annotated[datetime | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, Query()] = None,
-    ) -> PaymentPage:
-        page = await list_payments(ListPaymentsQuery(
+    ) -> PaymentPage | Stream:
+        query = ListPaymentsQuery(
             actor=actor, status=status, student_id=student_id, created_from=created_from,
             created_to=created_to, limit=limit,
-            after=decode_cursor(cursor) if cursor else None))
+            after=decode_cursor(cursor) if cursor and not wants_csv(request.headers.get(
+                "accept")) else None)
+        if wants_csv(request.headers.get("accept")):
+            return CsvStream(await csv_export(list_payments, query),
+                             headers={"Content-Disposition": 'attachment; filename="payments.csv"'})
+        page = await list_payments(query)
         last = page.items[-1] if page.items and page.has_more else None
         return PaymentPage(items=[PaymentOut.of(p) for p in page.items],
                            next_cursor=encode_cursor(last.created_at, last.id) if last else None)

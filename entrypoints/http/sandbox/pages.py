@@ -25,6 +25,8 @@ from entrypoints.http.sandbox.html import page
 from entrypoints.http.sandbox.status_script import STATUS_SCRIPT
 
 COOKIE = "sandbox_student"
+COURSE_WORDS = {"active": "Course unlocked", "pending_payment": "Course not unlocked yet",
+                "revoked": "Access to this course was removed"}
 
 
 def _student(request: Request[Any, Any, Any]) -> str:
@@ -92,7 +94,7 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
                 f"<p class=status id=payment-status data-status='{payment.status.value}'>"
                 f"{escape(payment.status.value)}</p>"
                 f"<p id=enrollment-status data-status='{enrollment.status.value}'>"
-                f"Course: {escape(enrollment.status.value)}</p>"
+                f"{escape(COURSE_WORDS[enrollment.status.value])}</p>"
                 f"<p id=message>{escape(student_message(payment))}</p>"
                 f"<a class=button href='/sandbox'>Back to courses</a></div>"
                 f"<script>const SANDBOX={config};{STATUS_SCRIPT}</script>")

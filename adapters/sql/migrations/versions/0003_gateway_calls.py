@@ -1,7 +1,7 @@
 """gateway_calls: one row per call to the gateway, for stats that survive restarts.
 
 Revision ID: 0003_gateway_calls
-Revises: 0004_platform_webhooks
+Revises: 0002_platform_webhooks
 Create Date: 2026-11-29 02:30:00.000000
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import adapters.sql.column_types
 
 revision: str = '0003_gateway_calls'
-down_revision: str | None = '0004_platform_webhooks'
+down_revision: str | None = '0002_platform_webhooks'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

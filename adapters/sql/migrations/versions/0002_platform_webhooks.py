@@ -1,6 +1,6 @@
 """Platform webhook deliveries: the outbound Standard Webhooks delivery log.
 
-Revision ID: 0004_platform_webhooks
+Revision ID: 0002_platform_webhooks
 Revises: 0001_initial
 Create Date: 2026-11-29 02:07:15.637043
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import adapters.sql.column_types
 
-revision: str = '0004_platform_webhooks'
+revision: str = '0002_platform_webhooks'
 down_revision: str | None = '0001_initial'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,1 @@
+"""Reconciliation: compare our payments with the gateway's history, day by day."""

@@ -1,0 +1,70 @@
+"""Books that balance: the gateway's history as it reports it, and reconciliations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from application.actor import Actor
+from application.use_cases.gateway_history import GatewayHistory
+from application.use_cases.reconcile import Reconcile, ReconcileCommand
+from application.use_cases.reconciliation_queries import ReadReconciliations
+from entrypoints.http.money_back_schemas import (
+    GatewayTransactionOut,
+    GatewayTransactions,
+    ReconcileBody,
+    ReconciliationOut,
+    ReconciliationPage,
+)
+from entrypoints.http.schemas import decode_cursor, encode_cursor
+from entrypoints.http.strict_body import strict_body
+
+Query = QueryParameter
+
+
+@get("/api/v1/gateway/transactions", tags=["reconciliation"],
+     summary="Transactions as iKhokha reports them, for an inclusive date range (admin)")
+async def gateway_transactions(
+        actor: NamedDependency[Actor], gateway_history: NamedDependency[GatewayHistory],
+        start: Annotated[date, Query(name="from", description="YYYY-MM-DD, inclusive")],
+        end: Annotated[date, Query(name="to", description="YYYY-MM-DD, inclusive")],
+) -> GatewayTransactions:
+    reports = await gateway_history(actor, start, end)
+    return GatewayTransactions(items=[GatewayTransactionOut.of(r) for r in reports])
+
+
+class ReconciliationController(Controller):
+    path = "/api/v1/reconciliations"
+    tags = ["reconciliation"]
+
+    @post("/", status_code=201, summary="Compare our records with iKhokha's for a period",
+          description="Admin. `apply: true` repairs payments the gateway settled (through the "
+                      "same checks as a callback); mismatching amounts are flagged for review.")
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[ReconcileBody],
+                     actor: NamedDependency[Actor],
+                     reconcile: NamedDependency[Reconcile]) -> ReconciliationOut:
+        body = await strict_body(request, ReconcileBody)
+        return ReconciliationOut.of(await reconcile(ReconcileCommand(
+            actor=actor, start=body.start, end=body.end, apply=body.apply)))
+
+    @get("/", summary="Stored reconciliation reports, newest first (admin)")
+    async def index(self, actor: NamedDependency[Actor],
+                    list_reconciliations: NamedDependency[ReadReconciliations],
+                    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                    cursor: Annotated[str | None, Query()] = None) -> ReconciliationPage:
+        reports, more = await list_reconciliations.newest(
+            actor, limit, decode_cursor(cursor) if cursor else None)
+        last = reports[-1] if reports and more else None
+        return ReconciliationPage(
+            items=[ReconciliationOut.of(r) for r in reports],
+            next_cursor=encode_cursor(last.created_at, last.id) if last else None)
+
+    @get("/{report_id:str}", summary="One reconciliation report (admin)")
+    async def read(self, report_id: FromPath[str], actor: NamedDependency[Actor],
+                   list_reconciliations: NamedDependency[ReadReconciliations]
+                   ) -> ReconciliationOut:
+        return ReconciliationOut.of(await list_reconciliations.one(actor, report_id))

@@ -1,0 +1,62 @@
+"""Refunds: request one on a payment (admin), read it, confirm a manual one (admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from application.actor import Actor
+from application.idempotency import IdempotentRequests
+from application.use_cases.refund_queries import ConfirmRefund, GetRefund
+from application.use_cases.request_refund import RequestRefund, RequestRefundCommand
+from entrypoints.http.idempotent import run_idempotent
+from entrypoints.http.money_back_schemas import ConfirmRefundBody, CreateRefundBody, RefundOut
+from entrypoints.http.strict_body import IdempotencyKey, strict_body
+
+
+class PaymentRefundController(Controller):
+    path = "/api/v1/payments/{payment_id:str}/refunds"
+    tags = ["refunds"]
+
+    @post("/", status_code=201, summary="Refund a payment in full or in part (admin)",
+          description="Idempotency-Key required. `amount` in the payment's minor units "
+                      "(default: everything still refundable). The amount is reserved at "
+                      "once; the refund is `succeeded` when the gateway refunds by API, or "
+                      "`manual_action_required` (iKhokha) until confirmed.")
+    async def create(self, request: Request[Any, Any, Any], payment_id: FromPath[str],
+                     data: JSONBody[CreateRefundBody], actor: NamedDependency[Actor],
+                     request_refund: NamedDependency[RequestRefund],
+                     idempotent_requests: NamedDependency[IdempotentRequests],
+                     idempotency_key: IdempotencyKey = None) -> Response[bytes]:
+        body = await strict_body(request, CreateRefundBody)
+
+        async def produce() -> tuple[int, RefundOut]:
+            refund = await request_refund(RequestRefundCommand(
+                actor=actor, payment_id=payment_id, reason=body.reason,
+                amount_minor=body.amount, idempotency_key=idempotency_key))
+            return 201, RefundOut.of(refund)
+
+        return await run_idempotent(idempotent_requests, actor,
+                                    f"POST /api/v1/payments/{payment_id}/refunds",
+                                    idempotency_key, body, produce)
+
+
+class RefundController(Controller):
+    path = "/api/v1/refunds"
+    tags = ["refunds"]
+
+    @get("/{refund_id:str}", summary="Get a refund (owner of the payment, or admin)")
+    async def read(self, refund_id: FromPath[str], actor: NamedDependency[Actor],
+                   get_refund: NamedDependency[GetRefund]) -> RefundOut:
+        return RefundOut.of(await get_refund(actor, refund_id))
+
+    @post("/{refund_id:str}/confirm", status_code=200,
+          summary="Record a refund made in the iKhokha dashboard (admin); only then it counts")
+    async def confirm(self, request: Request[Any, Any, Any], refund_id: FromPath[str],
+                      data: JSONBody[ConfirmRefundBody], actor: NamedDependency[Actor],
+                      confirm_refund: NamedDependency[ConfirmRefund]) -> RefundOut:
+        body = await strict_body(request, ConfirmRefundBody)
+        return RefundOut.of(await confirm_refund(actor, refund_id, body.gateway_reference))
