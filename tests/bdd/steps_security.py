@@ -14,8 +14,8 @@ from pytest_bdd import given, parsers, then, when
 from domain.classification import ClassifiedFailure
 from entrypoints.settings import Settings
 from tests.bdd.conftest import Scenario
-from tests.e2e.test_startup_refusals import VALID_PRODUCTION
 from tests.support.log_scan import CaptureHandler
+from tests.support.production_env import VALID_PRODUCTION
 from tests.support.secure_api import secure_api
 from tests.support.world import student
 
