@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import parse_qs
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,8 +23,11 @@ log = logging.getLogger("skillpay.security")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _decoded(raw: bytes) -> Any:
+def _decoded(raw: bytes, content_type: bytes) -> Any:
+    """JSON as a value, forms as a dict (their keys count too), anything else as text."""
     text = raw.decode("utf-8", errors="replace")
+    if content_type.startswith(b"application/x-www-form-urlencoded"):
+        return parse_qs(text, keep_blank_values=True)
     try:
         return json.loads(text)
     except ValueError:
@@ -60,7 +64,8 @@ def card_data_guard_middleware(max_body: int):  # type: ignore[no-untyped-def]
                 await send_problem(send, "payload_too_large",
                                    f"the body is larger than {max_body} bytes", path)
                 return
-            where = find_card_data(_decoded(body)) if body else None
+            content_type = dict(scope["headers"]).get(b"content-type", b"").lower()
+            where = find_card_data(_decoded(body, content_type)) if body else None
             if where is not None:
                 log.warning("card data refused on %s %s at %s", scope["method"], path, where)
                 await send_problem(send, "card_data_refused",

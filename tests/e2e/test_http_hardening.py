@@ -33,6 +33,11 @@ def test_card_data_is_refused_before_anything_else_and_logged_without_it(api, bo
     assert not any("4111" in line or "123" in line.split(" at ")[-1] for line in lines)
 
 
+def test_card_data_in_a_form_is_refused(api):
+    r = api.client.post("/admin/login", data={"token": "x", "CVC": "123"})
+    assert r.status_code == 400 and r.json()["code"] == "card_data_refused"
+
+
 def test_card_data_is_refused_on_the_webhook_too(api):
     r = api.client.post("/webhooks/ikhokha", content=b'{"paylinkID":"p","pan":"4111111111111111"}')
     assert r.status_code == 400 and r.json()["code"] == "card_data_refused"
