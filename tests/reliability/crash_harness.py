@@ -160,3 +160,39 @@ async def gateway_statuses(control: SimulatorControl) -> dict[str, str]:
     paylinks = state["paylinks"]
     items = paylinks.values() if isinstance(paylinks, dict) else paylinks
     return {p["paylinkID"]: p["status"] for p in items}
+
+
+async def settle_down(engine: Any, timeout_s: float = 30.0) -> None:
+    """Wait until the worker has finished every callback and relayed every event."""
+    from tests.reliability.invariants import rows
+
+    for _ in range(int(timeout_s / 0.1)):
+        waiting = await rows(engine, "SELECT COUNT(*) AS n FROM webhook_inbox "
+                                     "WHERE status NOT IN ('processed', 'orphan')")
+        unrelayed = await rows(engine, "SELECT COUNT(*) AS n FROM outbox "
+                                       "WHERE relayed_at IS NULL")
+        if waiting[0]["n"] == 0 and unrelayed[0]["n"] == 0:
+            return
+        await asyncio.sleep(0.1)
+
+
+async def redeliver_and_check(driver: Driver, database_url: str) -> tuple[set[str], list[str]]:
+    """The end of every run: every callback again, every payment verified, the worker
+    quiet; then the checker over the database. Returns (acknowledged, violations)."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from tests.reliability.invariants import all_violations
+
+    acknowledged = await redeliver_everything(driver)
+    for payment_id in driver.payments:
+        await driver.call("POST", f"/api/v1/payments/{payment_id}/verify",
+                          headers=auth("ops", "admin"))
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        await settle_down(engine)
+        violations = await all_violations(engine, acknowledged,
+                                          await gateway_statuses(driver.control))
+    finally:
+        await engine.dispose()
+    return acknowledged, violations
