@@ -20,7 +20,7 @@ sandbox: $(STAMP)
 
 ## Run the whole suite (unit, contract, integration, e2e, BDD, property).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_FLAGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "unit or property" -q

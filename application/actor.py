@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import Enum
 
 from application.errors import Forbidden, NotFound
+
+log = logging.getLogger("skillpay.security")
 
 
 class Role(str, Enum):
@@ -31,6 +34,7 @@ class Actor:
     def require(self, *roles: Role) -> None:
         """Refuse (403) a role that may not take this action at all."""
         if self.role not in roles:
+            log.warning("role refused: %s may not do this", self.label)
             raise Forbidden(f"role {self.role.value} may not do this")
 
     def require_owner(self, student_id: str, what: str) -> None:
@@ -40,6 +44,7 @@ class Actor:
         if self.role is not Role.STUDENT:
             raise Forbidden(f"role {self.role.value} may not see a student's {what}")
         if self.sub != student_id:
+            log.warning("ownership refused: %s asked for another student's %s", self.label, what)
             raise NotFound(what)
 
 

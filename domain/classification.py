@@ -93,6 +93,9 @@ CATALOGUE: dict[str, ErrorClassification] = dict([
     _c(_V, "illegal_transition", False, _W, 409, "Not possible in the current state", "This is not possible in the current state. Refresh the page to see the latest status."),
     _c(_V, "activation_refused", False, _E, 409, "Enrollment cannot be activated", "We received your payment but could not unlock the course automatically. Support has been alerted and will fix it or refund you."),
     _c(_V, "concurrent_update", True, _W, 409, "Changed by someone else", "Something changed while we were saving. Please try again."),
+    _c(_V, "too_many_open_checkouts", False, _W, 409, "Too many open checkouts", "You already have several payments waiting. Finish or wait for one of them before starting another."),
+    _c(_V, "rate_limited", True, _W, 429, "Too many requests", "You are going a little fast. Please wait a moment and try again."),
+    _c(_V, "https_required", False, _W, 403, "HTTPS required", "Please use a secure (https) connection."),
     _c(_S, "storage_unavailable", True, _X, 503, "Storage unavailable", "The payment service is temporarily unavailable. Please try again shortly."),
     _c(_S, "internal_error", False, _X, 500, "Internal error", "Something went wrong on our side. Nothing was charged twice; please try again or contact support."),
 ])

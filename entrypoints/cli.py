@@ -86,6 +86,14 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return run(_settings(), args.start, args.end, args.apply)
 
 
+def cmd_check_config(args: argparse.Namespace) -> int:
+    from entrypoints.check_config import check_config
+
+    lines, status = check_config(_settings())
+    print("\n".join(lines))
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="skillpay", description="Beta Skill Payments")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--apply", action="store_true",
                            help="repair payments the gateway settled (same checks as a callback)")
     reconcile.set_defaults(run=cmd_reconcile)
+    check = sub.add_parser("check-config", help="print the effective configuration (secrets "
+                                                "masked) and what would stop the server")
+    check.set_defaults(run=cmd_check_config)
     return parser
 
 

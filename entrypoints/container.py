@@ -59,9 +59,11 @@ from application.use_cases.review_queue import PaymentsNeedingReview
 from application.use_cases.start_payment import CheckoutUrls, StartPayment
 from application.use_cases.stats import GetStats
 from application.use_cases.verify_payment import VerifyPayment
+from entrypoints.payment_log import PaymentEventLog
 from entrypoints.readiness import Readiness
 from entrypoints.scrape import Scrape
 from entrypoints.settings import Settings
+from entrypoints.unverified_callbacks import callback_gateway as choose_callback_gateway
 
 
 def unix_now() -> int:
@@ -86,6 +88,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(RandomIds)
     relay_signal = providers.Singleton(RelaySignal)
+    monotonic = providers.Object(time.monotonic)  # rate limits' clock; tests override it
     probe = providers.Singleton(build_probe, settings)
 
     storage = providers.Callable(storage_kind, settings)
@@ -169,17 +172,21 @@ class Container(containers.DeclarativeContainer):
                                            clock)
     # Counted where Transactions publishes: once per committed event (see CountingNotifier).
     counted_publisher = providers.Singleton(CountingNotifier, publisher, metrics)
+    payment_log = providers.Singleton(PaymentEventLog, counted_publisher,
+                                      enabled=settings.provided.enable_payment_logging)
 
-    tx = providers.Singleton(Transactions, uow_factory, counted_publisher, probe)
+    tx = providers.Singleton(Transactions, uow_factory, payment_log, probe)
     applier = providers.Singleton(GatewayReportApplier, clock)
     idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
 
     create_enrollment = providers.Singleton(CreateEnrollment, tx, clock, ids)
     get_enrollment = providers.Singleton(GetEnrollment, tx)
     start_payment = providers.Singleton(StartPayment, tx, measured_gateway, clock, ids,
-                                        checkout_urls)
+                                        checkout_urls,
+                                        max_open_checkouts=settings.provided.max_open_checkouts)
     verify_payment = providers.Singleton(VerifyPayment, tx, measured_gateway, applier)
-    handle_callback = providers.Singleton(HandleCallback, tx, measured_gateway, verify_payment,
+    callback_gateway = providers.Callable(choose_callback_gateway, measured_gateway, settings)
+    handle_callback = providers.Singleton(HandleCallback, tx, callback_gateway, verify_payment,
                                           clock, ids, checkout_urls, probe)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
     check_pending = providers.Singleton(CheckPendingPayments, tx, measured_gateway, verify_payment,

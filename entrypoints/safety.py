@@ -43,7 +43,8 @@ def production_problems(s: Settings) -> list[str]:
     url = urlsplit(s.ikhokha_api_url)
     if url.scheme != "https":
         problems.append("IKHOKHA_API_URL must use https in production")
-    if s.ikhokha_api_url != IKHOKHA_PRODUCTION_URL:
+    official = urlsplit(IKHOKHA_PRODUCTION_URL)
+    if (url.netloc, url.path.rstrip("/")) != (official.netloc, official.path):
         problems.append("IKHOKHA_API_URL must be iKhokha's production host in production")
     if _placeholder(s.ikhokha_app_id):
         problems.append("IKHOKHA_APP_ID is missing or looks like a placeholder")
@@ -67,3 +68,33 @@ def production_problems(s: Settings) -> list[str]:
     if any(urlsplit(u).scheme != "https" for u in s.platform_webhook_urls):
         problems.append("SKILLPAY_PLATFORM_WEBHOOK_URLS must all be https in production")
     return problems
+
+
+def _local(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def startup_problems(s: Settings) -> list[str]:
+    """Production's rules, plus: with HTTPS required, the gateway is reached over https
+    too (a simulator on localhost excepted in development)."""
+    problems = production_problems(s) + platform_webhook_problems(s)
+    if (not s.is_production and s.require_https and s.gateway == "ikhokha"
+            and urlsplit(s.ikhokha_api_url).scheme != "https"
+            and not (s.env == "development" and _local(s.ikhokha_api_url))):
+        problems.append("IKHOKHA_API_URL must use https when SKILLPAY_REQUIRE_HTTPS is on")
+    return problems
+
+
+def startup_warnings(s: Settings) -> list[str]:
+    """Loud lines for settings that are allowed here but never in production."""
+    warnings = list(s.warnings)
+    if not s.enable_webhook_validation:
+        warnings.append("SKILLPAY_ENABLE_WEBHOOK_VALIDATION is off: callback signatures are "
+                        "NOT checked; anyone can post callbacks (never do this in production)")
+    if s.is_production and s.require_https and not s.trusted_proxies:
+        warnings.append("SKILLPAY_TRUSTED_PROXIES is empty: behind a TLS-terminating proxy "
+                        "every request arrives as plain HTTP and is refused; list its CIDR")
+    if s.jwt_secret_generated:
+        warnings.append("SKILLPAY_JWT_SECRET is not set: a random key signs tokens and they "
+                        "stop working when the process restarts")
+    return warnings

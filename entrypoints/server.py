@@ -4,40 +4,51 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 
-from entrypoints.container import build_container
-from entrypoints.http.app import create_app
-from entrypoints.safety import platform_webhook_problems, production_problems
+from entrypoints.logging_setup import configure_logging
+from entrypoints.safety import startup_problems, startup_warnings
+from entrypoints.safety_settings import local_hosts
 from entrypoints.settings import Settings
-from entrypoints.storage import StorageNotReady, prepare_storage
 
 log = logging.getLogger("skillpay")
 
 
 def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
-    problems = production_problems(settings) + platform_webhook_problems(settings)
+    problems = startup_problems(settings)
     if problems:
         for problem in problems:
             print(f"refusing to start: {problem}", file=sys.stderr)
         raise SystemExit(1)
-    for warning in settings.warnings:
+    for warning in startup_warnings(settings):
         log.warning(warning)
+    from entrypoints.container import build_container  # heavy: only once the check passed
+    from entrypoints.http.app import create_app
+
     return create_app(build_container(settings))
 
 
 def serve(settings: Settings, *, host: str, port: int) -> int:
     import asyncio
 
+    configure_logging(settings)
+    if settings.env == "development" and "*" not in settings.allowed_hosts:
+        settings = replace(settings, allowed_hosts=tuple(dict.fromkeys(
+            (*settings.allowed_hosts, *local_hosts(port), f"{host}:{port}"))))
+    app = build_checked_app(settings)
+
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    app = build_checked_app(settings)
+    from entrypoints.storage import StorageNotReady, prepare_storage
+
     try:
         asyncio.run(prepare_storage(settings))
     except StorageNotReady as problem:
         print(f"refusing to start: {problem}", file=sys.stderr)
         return 1
     # No uvicorn access log: it would print query strings, and EventSource callers put
-    # their token there. Request logging is ours, with redaction.
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    # their token there. Request logging is ours, with redaction. proxy_headers off: only
+    # SKILLPAY_TRUSTED_PROXIES decide whose X-Forwarded-* to believe.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False,
+                proxy_headers=False, log_config=None)
     return 0

@@ -10,6 +10,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from entrypoints.safety_settings import safety_settings
+
 IKHOKHA_PRODUCTION_URL = "https://api.ikhokha.com/public-api/v1/api"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./skillpay.db"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -80,6 +82,11 @@ class Settings:
     platform_webhook_secret: str = field(default="", repr=False)
     test_crash_points: str = ""
     warnings: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ("*",)
+    cors_origins: tuple[str, ...] = ()
+    rate_limit_payments: int = 10
+    rate_limit_webhook: int = 120
+    max_open_checkouts: int = 5
 
     @property
     def is_production(self) -> bool:
@@ -151,4 +158,6 @@ class Settings:
             platform_webhook_secret=get("SKILLPAY_PLATFORM_WEBHOOK_SECRET", "") or "",
             test_crash_points=get("SKILLPAY_TEST_CRASH_AT", "") or "",
             warnings=tuple(warnings),
+            **safety_settings(get, env,
+                              public_url=get("SKILLPAY_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
         )

@@ -30,7 +30,9 @@ async def _work(settings: Settings) -> None:
 
 
 def run_worker(settings: Settings) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from entrypoints.logging_setup import configure_logging
+
+    configure_logging(settings)  # JSON outside development, every line redacted
     try:
         asyncio.run(_work(settings))
     except StorageNotReady as problem:

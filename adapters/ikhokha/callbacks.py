@@ -26,6 +26,12 @@ def compact_without_unsigned(data: dict[str, Any]) -> str:
     return json.dumps(kept, separators=(",", ":"), ensure_ascii=False)
 
 
+def _carries_unsigned_prose(data: dict[str, Any], text: str) -> bool:
+    """The fallback is for iKhokha's own compact body plus `text`, nothing re-encoded."""
+    has_prose = any(k in data for k in pp.CALLBACK_UNSIGNED_MEMBERS)
+    return has_prose and text == json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
 def _refuse(why: str) -> ClassifiedFailure:
     return ClassifiedFailure("invalid_signature", why)
 
@@ -45,8 +51,9 @@ def verify(app_id: str, secret: str, path: str, headers: Mapping[str, str],
     if not isinstance(data, dict):
         raise _refuse("callback body is not a JSON object")
     compact = compact_without_unsigned(data)
-    raw_ok = signature_matches(secret, path, text, signature)
-    if not raw_ok and not signature_matches(secret, path, compact, signature):
+    if not (signature_matches(secret, path, text, signature)
+            or (_carries_unsigned_prose(data, text)
+                and signature_matches(secret, path, compact, signature))):
         raise _refuse("callback signature does not match")
     try:
         body = convert(data, CallbackBody)

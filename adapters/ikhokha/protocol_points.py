@@ -66,7 +66,9 @@ HISTORY_LIST_KEYS = ("transactions", "payments", "data", "items", "results")
 # Paylink lifetime is undocumented; we assume 24 hours for `expires_at`.
 PAYLINK_LIFETIME = timedelta(hours=24)
 
-# Callbacks may carry a human-readable `text` member outside the signature.
+# Callbacks may carry a human-readable `text` member outside the signature. We accept
+# the signature over the body without it only when `text` is really there and the body
+# is exactly iKhokha's compact JSON: a re-encoded copy of a signed callback is refused.
 CALLBACK_UNSIGNED_MEMBERS = ("text",)
 
 # Error bodies are undocumented: the first of these string members is the message.

@@ -17,6 +17,8 @@ from yarl import URL
 
 from adapters.ikhokha.failures import from_exception
 from adapters.ikhokha.signing import signed_headers
+from adapters.system.request_id import HEADER as REQUEST_ID_HEADER
+from adapters.system.request_id import current_request_id
 from domain.classification import ClassifiedFailure
 
 MAX_RESPONSE_BYTES = 1 << 20
@@ -64,6 +66,9 @@ class Transport:
         if params:
             url = url.with_query(params)
         headers = signed_headers(self._app_id, self._secret, path, body)
+        request_id = current_request_id.get()
+        if request_id:
+            headers = {**headers, REQUEST_ID_HEADER: request_id}
         try:
             async with self._get_session().request(
                     method, url, data=body if method != "GET" else None, headers=headers,

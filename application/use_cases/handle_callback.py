@@ -23,7 +23,7 @@ from application.ports import (
     UnitOfWork,
 )
 from application.probes import AFTER_INBOX_COMMIT, NoProbe, Probe
-from application.redaction import mask_headers
+from application.redaction import mask_body, mask_headers
 from application.transaction import Transactions
 from application.use_cases.start_payment import CheckoutUrls
 from application.use_cases.verify_payment import VerifyPayment
@@ -50,7 +50,7 @@ class HandleCallback:
     async def __call__(self, headers: Mapping[str, str], raw: bytes) -> CallbackReceipt:
         notice = await self._authenticate(self._path, headers, raw)
         item = InboxItem(id=self._ids.new_id("cbk"), dedupe_key=notice.dedupe_key,
-                         paylink_id=notice.paylink_id, raw_body=raw,
+                         paylink_id=notice.paylink_id, raw_body=mask_body(raw),
                          headers=mask_headers(headers), received_at=self._clock.now())
 
         async def store(uow: UnitOfWork) -> bool:

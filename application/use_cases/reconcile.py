@@ -27,7 +27,13 @@ MAX_DAYS = 366
 BATCH = 500
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # payments exist in between
+
+
 def check_period(start: date, end: date) -> None:
+    if not (EARLIEST <= start and end <= LATEST):
+        raise InvalidInput(f"dates must lie between {EARLIEST} and {LATEST}",
+                           "invalid_date_range")
     if start > end:
         raise InvalidInput("from must be on or before to", "invalid_date_range")
     if (end - start).days + 1 > MAX_DAYS:

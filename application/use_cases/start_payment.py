@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from application.actor import Actor, Role
 from application.errors import NotFound
+from application.open_checkouts import DEFAULT_MAX_OPEN_CHECKOUTS, refuse_too_many_open
 from application.ports import Clock, IdGenerator, PaylinkRequest, PaymentGateway, UnitOfWork
 from application.transaction import Transactions
 from domain.classification import classify
@@ -45,8 +46,10 @@ class StartPaymentCommand:
 
 class StartPayment:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, clock: Clock,
-                 ids: IdGenerator, urls: CheckoutUrls) -> None:
+                 ids: IdGenerator, urls: CheckoutUrls,
+                 max_open_checkouts: int = DEFAULT_MAX_OPEN_CHECKOUTS) -> None:
         self._tx, self._gateway, self._clock, self._ids, self._urls = tx, gateway, clock, ids, urls
+        self._max_open = max_open_checkouts
 
     async def __call__(self, cmd: StartPaymentCommand) -> Payment:
         cmd.actor.require(Role.STUDENT, Role.ADMIN)
@@ -70,6 +73,7 @@ class StartPayment:
         for open_payment in await uow.payments.open_for_enrollment(enrollment.id):
             if open_payment.expires_at is None or open_payment.expires_at > now:
                 return open_payment  # the checkout already in progress, not a second one
+        await refuse_too_many_open(uow, enrollment.student_id, now, self._max_open)
         payment = Payment.create(
             payment_id=self._ids.new_id("pay"), enrollment_id=enrollment.id,
             student_id=enrollment.student_id, amount=enrollment.price, at=now,

@@ -25,7 +25,10 @@ from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
 from entrypoints.http.http_metrics import http_metrics
 from entrypoints.http.money_back_routes import MONEY_BACK_ROUTES
+from entrypoints.http.openapi_doc import complete_openapi
 from entrypoints.http.problems import handle_exception
+from entrypoints.http.security import security_options
+from entrypoints.logging_setup import install_redaction
 from entrypoints.storage import close_storage, prepare_storage
 
 MAX_BODY = 1024 * 1024
@@ -55,7 +58,9 @@ def create_app(container: Container, *, run_background: bool = True,
     settings = container.settings()
     startup, shutdown = _lifecycle(
         container, BackgroundWork(container) if run_background else None)
+    install_redaction(settings)
     tokens = TokenCodec(settings.jwt_secret)
+    security = security_options(container, tokens, MAX_BODY)
     openapi = OpenAPIConfig(
         title="Beta Skill Payments", version="1.0.0",
         description="Course payments through iKhokha iK Pay. Errors are "
@@ -69,7 +74,7 @@ def create_app(container: Container, *, run_background: bool = True,
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
                         checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
                         admin_page, admin_login, admin_logout, *MONEY_BACK_ROUTES],
-        middleware=[http_metrics(container.metrics())],
+        middleware=[http_metrics(container.metrics()), *security.pop("middleware")],
         plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},
         openapi_config=openapi,
@@ -77,7 +82,9 @@ def create_app(container: Container, *, run_background: bool = True,
         debug=False,
         on_startup=[startup],
         on_shutdown=[shutdown],
+        **security,
     )
+    complete_openapi(app.openapi_schema)
     app.state.container = container
     app.state.tokens = tokens
     app.state.sandbox = bool(extra_routes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -10,6 +11,7 @@ from application.actor import Actor, Role
 from domain.classification import ClassifiedFailure
 
 ALGORITHM = "HS256"
+log = logging.getLogger("skillpay.security")
 
 
 class TokenCodec:
@@ -26,6 +28,22 @@ class TokenCodec:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def actor_from_header(self, authorization: str | None) -> Actor:
+        try:
+            return self._actor(authorization)
+        except ClassifiedFailure as refused:
+            if authorization:  # a missing token is routine; a bad one is a security event
+                log.warning("token refused: %s", refused.detail)
+            raise
+
+    def subject_or_none(self, authorization: str | None) -> str | None:
+        """The token's `sub` when valid, quietly (for rate-limit keys; the handler refuses
+        and logs a bad token itself)."""
+        try:
+            return self._actor(authorization).sub
+        except ClassifiedFailure:
+            return None
+
+    def _actor(self, authorization: str | None) -> Actor:
         if not authorization or not authorization.startswith("Bearer "):
             raise ClassifiedFailure("unauthenticated", "a Bearer token is required")
         token = authorization.removeprefix("Bearer ").strip()

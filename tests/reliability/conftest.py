@@ -6,3 +6,9 @@ from tests.support.databases import (  # noqa: F401  (fixtures)
     sql_engine,
     sqlite_engine,
 )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.reliability.figures import write
+
+    write()

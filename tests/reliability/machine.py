@@ -39,8 +39,12 @@ class PaymentsMachine(RuleBasedStateMachine):
     payments = Bundle("payments")
     paid = Bundle("paid")
 
+    examples = 0
+    steps = 0
+
     def __init__(self) -> None:
         super().__init__()
+        type(self).examples += 1
         self.runner = asyncio.Runner()
         self.world, self._cleanup = type(self).make_world(self.runner)
         self.model = Model()
@@ -153,6 +157,7 @@ class PaymentsMachine(RuleBasedStateMachine):
     # -- invariants ----------------------------------------------------------------------
     @invariant()
     def money_and_states_stay_right(self) -> None:
+        type(self).steps += 1
         activations: dict[str, int] = {}
         for event in self.world.notifier.sent:
             if isinstance(event, EnrollmentActivated):

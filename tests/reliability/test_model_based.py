@@ -21,6 +21,7 @@ from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.schema import metadata
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+from tests.reliability.figures import record
 from tests.reliability.machine import PaymentsMachine
 from tests.support.world import World
 
@@ -56,14 +57,25 @@ def sql_world(url: str) -> Callable[[asyncio.Runner], tuple[World, Callable[[], 
     return make
 
 
-def run_machine(make_world: Callable[[asyncio.Runner], tuple[World, Callable[[], Any]]]
+def run_machine(backend: str,
+                make_world: Callable[[asyncio.Runner], tuple[World, Callable[[], Any]]]
                 ) -> None:
     machine = type("Machine", (PaymentsMachine,), {"make_world": staticmethod(make_world)})
-    run_state_machine_as_test(machine, settings=SETTINGS)
+    try:
+        run_state_machine_as_test(machine, settings=SETTINGS)
+        violations = 0
+    except AssertionError:
+        violations = 1
+        raise
+    finally:
+        record(f"Model-based state machine on {backend}",
+               examples=machine.examples, checked_steps=machine.steps,
+               max_steps_per_example=SETTINGS.stateful_step_count,
+               failing_examples=violations)
 
 
 def test_model_on_memory() -> None:
-    run_machine(memory_world)
+    run_machine("memory", memory_world)
 
 
 def test_model_on_sqlite(tmp_path) -> None:
@@ -76,8 +88,8 @@ def test_model_on_sqlite(tmp_path) -> None:
         await engine.dispose()
 
     asyncio.run(create())
-    run_machine(sql_world(url))
+    run_machine("SQLite", sql_world(url))
 
 
 def test_model_on_postgres(postgres_url: str) -> None:
-    run_machine(sql_world(postgres_url))
+    run_machine("PostgreSQL", sql_world(postgres_url))

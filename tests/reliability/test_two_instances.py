@@ -32,8 +32,8 @@ from entrypoints.storage import close_storage
 from tests.integration.test_live_updates import REDIS_URL, redis_available
 from tests.reliability import figures
 from tests.reliability.consistency import against_gateway
+from tests.reliability.crash_harness import settle_down
 from tests.reliability.invariants import all_violations, rows
-from tests.reliability.test_crash_points import settle_down
 from tests.support.live_stack import (
     APP_ID,
     APP_SECRET,
@@ -154,11 +154,13 @@ async def test_two_instances_and_a_worker_have_exactly_once_effects_and_shared_e
         finally:
             await engine.dispose()
     missing = [sorted(expected - set(s))[:5] for s in seen]
-    figures.record("two_instances", {
+    measured = {
         "payments": PAYMENTS, "instances": 2, "workers": 1, "callbacks_replayed": replayed,
         "events": len(expected), "seen_per_instance": [len(set(s)) for s in seen],
         "duplicate_deliveries_per_instance": [sum(s.values()) - len(s) for s in seen],
         **outcome, "violations": len(violations) + len(problems),
-        "elapsed_s": round(time.monotonic() - began, 1)})
+        "elapsed_s": round(time.monotonic() - began, 1)}
+    figures.record("Two API instances and a worker (PostgreSQL + Redis)", **measured)
+    print(f"\nreliability figures: {measured}")
     assert violations == [] and problems == [], (violations, problems)
     assert missing == [[], []], f"events not seen on an instance: {missing}"

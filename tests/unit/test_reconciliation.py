@@ -144,3 +144,13 @@ async def test_periods_are_checked():
     assert sum(report.counts.values()) == 0
     listed = await world.reports.newest(10)
     assert [r.id for r in listed] == [report.id]
+
+
+@pytest.mark.parametrize("start", [date.min, date.max])
+async def test_periods_at_the_edges_of_the_calendar_are_refused_not_crashed(start):
+    """Regression (found by the API fuzzer): 0001-01-01 and 9999-12-31 overflowed the
+    margin day read around the period and answered 500."""
+    world = MoneyBackWorld()
+    with pytest.raises(InvalidInput) as refused:
+        await world.reconcile(ReconcileCommand(ADMIN, start, start))
+    assert refused.value.code == "invalid_date_range"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -31,7 +31,8 @@ class EnrollmentController(Controller):
                      actor: NamedDependency[Actor],
                      create_enrollment: NamedDependency[CreateEnrollment],
                      idempotent_requests: NamedDependency[IdempotentRequests],
-                     idempotency_key: IdempotencyKey = None) -> Response[bytes]:
+                     idempotency_key: IdempotencyKey = None) -> EnrollmentOut:
+        # The body is the stored (replayable) response of run_idempotent, shaped EnrollmentOut.
         body = await strict_body(request, CreateEnrollmentBody)
 
         async def produce() -> tuple[int, EnrollmentOut]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Response, get
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 
 from entrypoints.readiness import Readiness
 
@@ -46,8 +47,10 @@ async def live() -> Health:
 @get("/health/ready", tags=["health"], security=[],
      summary="Database reachable and migrated; Redis reachable when configured",
      description="503 with the failing checks when not ready. The gateway circuit is "
-                 "reported but never makes the instance unready.")
-async def ready(readiness: NamedDependency[Readiness]) -> Response[bytes]:
+                 "reported but never makes the instance unready.",
+     responses={503: ResponseSpec(data_container=Readiness503, media_type=PROBLEM_JSON,
+                                  description="Not ready: the failing checks")})
+async def ready(readiness: NamedDependency[Readiness]) -> Ready:
     checks = [CheckOut(c.name, c.ok, c.detail) for c in await readiness()]
     circuit = readiness.circuit()
     failing = [c.name for c in checks if not c.ok]
@@ -56,6 +59,6 @@ async def ready(readiness: NamedDependency[Readiness]) -> Response[bytes]:
                             title="Not ready", status=503,
                             detail="failing: " + ", ".join(failing), checks=checks,
                             gateway_circuit=circuit)
-        return Response(msgspec.json.encode(body), status_code=503, media_type=PROBLEM_JSON)
-    return Response(msgspec.json.encode(Ready("ok", checks, circuit)),
-                    media_type="application/json")
+        return Response(msgspec.json.encode(body), status_code=503,  # type: ignore[return-value]
+                        media_type=PROBLEM_JSON)
+    return Ready("ok", checks, circuit)

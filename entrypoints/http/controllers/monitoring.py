@@ -14,12 +14,12 @@ from entrypoints.http.stats_schemas import StatsOut
 from entrypoints.http.window import parse_window
 from entrypoints.scrape import Scrape
 
-PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+PROMETHEUS_TEXT = "text/plain; version=0.0.4"  # Litestar adds the charset
 
 
 @get("/metrics", tags=["monitoring"], summary="Prometheus metrics (text exposition format)",
      description="For the internal network only: restrict it at the proxy. No auth.",
-     security=[], include_in_schema=True)
+     security=[], include_in_schema=True, media_type=PROMETHEUS_TEXT)
 async def metrics(scrape: NamedDependency[Scrape]) -> Response[bytes]:
     return Response(await scrape(), media_type=PROMETHEUS_TEXT)
 

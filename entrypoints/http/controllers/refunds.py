@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -30,7 +30,8 @@ class PaymentRefundController(Controller):
                      data: JSONBody[CreateRefundBody], actor: NamedDependency[Actor],
                      request_refund: NamedDependency[RequestRefund],
                      idempotent_requests: NamedDependency[IdempotentRequests],
-                     idempotency_key: IdempotencyKey = None) -> Response[bytes]:
+                     idempotency_key: IdempotencyKey = None) -> RefundOut:
+        # The body is the stored (replayable) response of run_idempotent, shaped RefundOut.
         body = await strict_body(request, CreateRefundBody)
 
         async def produce() -> tuple[int, RefundOut]:

@@ -7,13 +7,14 @@ what happens next and sends them back to the app, which shows the live status.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+Outcome = Literal["success", "failure", "cancel"]
 _PAGES = {
     "success": ("Thank you!", "We are confirming your payment with iKhokha. Your course "
                 "unlocks as soon as the payment is confirmed, usually within seconds."),
@@ -27,14 +28,13 @@ _PAGES = {
 @get("/checkout/{payment_id:str}/{outcome:str}", media_type=MediaType.HTML,
      tags=["checkout"], summary="Page shown after the hosted payment page", security=[])
 async def checkout_return(request: Request[Any, Any, Any], payment_id: FromPath[str],
-                          outcome: FromPath[str]) -> Response[Any]:
+                          outcome: FromPath[Outcome]) -> Response[Any]:
     if request.app.state.get("sandbox"):
         return Redirect(f"/sandbox/payments/{quote(payment_id)}", status_code=303)
-    title, text = _PAGES.get(outcome, _PAGES["failure"])
+    title, text = _PAGES[outcome]
     html = (f"<!doctype html><html lang=en><meta charset=utf-8>"
             f"<meta name=viewport content='width=device-width'><title>{escape(title)}</title>"
             f"<body style='font-family:sans-serif;max-width:36rem;margin:3rem auto'>"
             f"<h1 data-outcome='{escape(outcome)}'>{escape(title)}</h1><p>{escape(text)}</p>"
             f"<p>Return to the Beta Skill app to see your course.</p></body></html>")
-    return Response(html, media_type=MediaType.HTML,
-                    status_code=200 if outcome in _PAGES else 404)
+    return Response(html, media_type=MediaType.HTML)

@@ -1,0 +1,82 @@
+"""Complete the generated OpenAPI description with what Litestar cannot infer: every
+error answer as application/problem+json, the public routes that need no token, and
+the Idempotency-Key header where API.md makes it required."""
+
+from __future__ import annotations
+
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Reference,
+    Schema,
+)
+
+PROBLEM_STATUSES = {
+    "400": "Malformed or invalid request", "401": "Missing, invalid or expired token",
+    "403": "The role may not do this (or HTTPS is required)",
+    "404": "Not found (or not yours)", "409": "Conflicts with the current state",
+    "413": "Body too large", "422": "Valid JSON that breaks a rule",
+    "429": "Too many requests", "500": "Unexpected failure", "502": "Gateway failure",
+    "503": "A dependency is unavailable (retry)", "504": "Gateway timed out (retry)",
+}
+PUBLIC_PREFIXES = ("/health/", "/metrics", "/webhooks/", "/checkout/")
+CSV_EXPORTS = {("/api/v1/payments", "get")}
+IDEMPOTENT_CREATES = {("/api/v1/payments", "post"),
+                      ("/api/v1/payments/{payment_id}/refunds", "post")}
+
+PROBLEM_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["type", "title", "status", "detail", "code", "category", "retryable",
+              "user_message"],
+    properties={
+        "type": Schema(type=OpenAPIType.STRING), "title": Schema(type=OpenAPIType.STRING),
+        "status": Schema(type=OpenAPIType.INTEGER), "detail": Schema(type=OpenAPIType.STRING),
+        "code": Schema(type=OpenAPIType.STRING, description="stable machine code"),
+        "category": Schema(type=OpenAPIType.STRING, enum=[
+            "network", "validation", "gateway", "payment_declined", "system"]),
+        "retryable": Schema(type=OpenAPIType.BOOLEAN),
+        "user_message": Schema(type=OpenAPIType.STRING, description="safe to show a student"),
+        "instance": Schema(type=OpenAPIType.STRING),
+    },
+    description="RFC 9457 problem details with Beta Skill's extension members")
+
+
+def _operations(openapi: OpenAPI) -> list[tuple[str, str, Operation]]:
+    found = []
+    for path, item in (openapi.paths or {}).items():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation = getattr(item, method, None)
+            if operation is not None:
+                found.append((path, method, operation))
+    return found
+
+
+def complete_openapi(openapi: OpenAPI) -> None:
+    if openapi.components.schemas is None:
+        openapi.components.schemas = {}
+    openapi.components.schemas["Problem"] = PROBLEM_SCHEMA
+    problem = OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))
+    for path, method, operation in _operations(openapi):
+        responses = operation.responses if operation.responses is not None else {}
+        for status, description in PROBLEM_STATUSES.items():
+            existing = responses.get(status)
+            if isinstance(existing, OpenAPIResponse):
+                existing.content = {**(existing.content or {}),
+                                    "application/problem+json": problem}
+            else:
+                responses[status] = OpenAPIResponse(
+                    description=description, content={"application/problem+json": problem})
+        operation.responses = responses
+        if (path, method) in CSV_EXPORTS and isinstance(responses.get("200"), OpenAPIResponse):
+            ok = responses["200"]
+            ok.content = {**(ok.content or {}), "text/csv": OpenAPIMediaType(
+                schema=Schema(type=OpenAPIType.STRING, description="every page, as CSV"))}
+        if path.startswith(PUBLIC_PREFIXES):
+            operation.security = []
+        if (path, method) in IDEMPOTENT_CREATES:
+            for parameter in operation.parameters or []:
+                if getattr(parameter, "name", "").lower() == "idempotency-key":
+                    parameter.required = True

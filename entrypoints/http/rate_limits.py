@@ -1,0 +1,62 @@
+"""Per-caller rate limits: payment creation per token subject, the webhook per client IP.
+
+Over the limit: 429 problem `rate_limited` with Retry-After. A request without a valid
+token is not counted here; the handler refuses it (401) anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from application.rate_limit import TokenBuckets
+from entrypoints.http.asgi_problem import send_problem
+from entrypoints.http.auth import TokenCodec
+
+log = logging.getLogger("skillpay.security")
+PAYMENTS_PATH = "/api/v1/payments"
+WEBHOOK_PATH = "/webhooks/ikhokha"
+
+
+class RateLimits:
+    def __init__(self, tokens: TokenCodec, payments_per_minute: int,
+                 webhook_per_minute: int, clock: Callable[[], float]) -> None:
+        self._tokens = tokens
+        self.payments = TokenBuckets(payments_per_minute, clock)
+        self.webhook = TokenBuckets(webhook_per_minute, clock)
+
+    def key_and_buckets(self, scope: Scope) -> tuple[str, TokenBuckets] | None:
+        if scope["method"] != "POST":
+            return None
+        path = scope["path"].rstrip("/")
+        if path == WEBHOOK_PATH:
+            return "ip:" + str(scope.get("state", {}).get("client_ip", "")), self.webhook
+        if path == PAYMENTS_PATH:
+            auth = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+            sub = self._tokens.subject_or_none(auth)
+            return ("sub:" + sub, self.payments) if sub else None
+        return None
+
+
+def rate_limit_middleware(limits: RateLimits):  # type: ignore[no-untyped-def]
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            chosen = limits.key_and_buckets(scope) if scope["type"] == "http" else None
+            if chosen is not None:
+                key, buckets = chosen
+                wait_s = buckets.take(key)
+                if wait_s > 0:
+                    log.warning("rate limited on %s (%s per minute)", scope["path"],
+                                buckets.per_minute)
+                    await send_problem(send, "rate_limited", "too many requests; slow down",
+                                       scope["path"],
+                                       {"Retry-After": str(max(1, math.ceil(wait_s)))})
+                    return
+            await app(scope, receive, send)
+
+        return middleware
+
+    return factory

@@ -1,0 +1,80 @@
+import json
+
+import pytest
+
+from application.card_data import find_card_data, luhn_valid
+from application.redaction import (
+    mask_body,
+    mask_headers,
+    redact_text,
+    redact_value,
+    register_secret,
+)
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("number", ["4111111111111111", "5555555555554444", "378282246310005",
+                                    "6011111111111117", "4222222222222"])
+def test_known_card_numbers_are_luhn_valid(number):
+    assert luhn_valid(number)
+
+
+def test_card_numbers_show_bin_and_last_four_only():
+    text = redact_text("paid with 4111111111111111 or 4111 1111 1111 1111 or 4111-1111-1111-1111")
+    assert text == "paid with 411111******1111 or 411111******1111 or 411111******1111"
+
+
+def test_digit_runs_that_are_not_cards_stay():
+    for text in ("order 4111111111111112", "id 12345678-1234-1234-1234-123456789012",
+                 "stamp 20261129020148123456789", "amount 49900"):
+        assert redact_text(text) == text
+
+
+def test_tokens_signatures_and_emails_are_masked():
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzdHUtMSJ9.c2lnbmF0dXJlLXZhbHVl"
+    text = redact_text(f"Authorization: Bearer {jwt} IK-SIGN: abcdef0123 mail thandi@example.com")
+    assert jwt not in text and "abcdef0123" not in text and "thandi@" not in text
+    assert "t***@example.com" in text
+    assert redact_text(f"raw {jwt}") == "raw ***"
+
+
+def test_registered_secret_values_are_masked_anywhere():
+    register_secret("a-very-private-value-42")
+    assert redact_text("oops a-very-private-value-42 leaked") == "oops *** leaked"
+    register_secret("short")  # too short to mask safely: ignored
+    assert redact_text("short story") == "short story"
+
+
+def test_values_under_secret_or_card_keys_are_masked():
+    cleaned = redact_value({"CVV": "123", "nested": [{"app_secret": "x", "pan": "y"}],
+                            "note": "card 4111111111111111", "amount": 100})
+    assert cleaned == {"CVV": "***", "nested": [{"app_secret": "***", "pan": "***"}],
+                       "note": "card 411111******1111", "amount": 100}
+
+
+def test_headers_and_stored_bodies_are_masked():
+    headers = mask_headers({"IK-SIGN": "abc", "Authorization": "Bearer x", "X-Other": "fine"})
+    assert headers == {"ik-sign": "***", "authorization": "***", "x-other": "fine"}
+    body = b'{"paylinkID":"p1","text":"card 4111111111111111"}'
+    assert json.loads(mask_body(body))["text"] == "card 411111******1111"
+    clean = b'{"paylinkID":"p1","status":"SUCCESS"}'
+    assert mask_body(clean) is clean  # untouched bodies keep their signed bytes
+
+
+@pytest.mark.parametrize("value, where", [
+    ({"card_number": "x"}, "$.card_number"),
+    ({"a": {"b": [{"CVC": 1}]}}, "$.a.b[0].CVC"),
+    ({"Pan": "1"}, "$.Pan"),
+    ({"note": "my card is 4111 1111 1111 1111"}, "$.note"),
+    (["5555555555554444"], "$[0]"),
+    ("plain text 4111111111111111", "$"),
+])
+def test_card_data_is_found_anywhere_and_reported_by_place(value, where):
+    assert find_card_data(value) == where
+
+
+@pytest.mark.parametrize("value", [{"enrollment_id": "enr_123"}, {"amount": 4111111111111111},
+                                   {"reference": "4111111111111112"}, "no digits"])
+def test_ordinary_bodies_carry_no_card_data(value):
+    assert find_card_data(value) is None
