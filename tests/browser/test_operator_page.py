@@ -43,12 +43,14 @@ async def _seed(stack: LiveStack) -> str:
 
 def _drive(base_url: str, token: str, shot: Path) -> dict:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     with chromium() as driver:
         driver.get(base_url + "/admin")
         driver.find_element(By.ID, "token").send_keys(token)
         driver.find_element(By.ID, "sign-in").click()
-        driver.find_element(By.ID, "chart-volumes")
+        WebDriverWait(driver, 20).until(  # the signed-in page has replaced the form
+            lambda d: d.find_elements(By.ID, "chart-volumes"))
 
         def marks(chart: str, css: str) -> list[dict]:
             return [{k: e.get_attribute(f"data-{k}") for k in

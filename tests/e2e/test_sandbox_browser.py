@@ -21,12 +21,17 @@ ENDINGS = [("Pay", "python-101", "succeeded", "active"),
 
 
 def wait_for_status(driver, payment: str, enrollment: str, timeout: float = 20.0) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
-    deadline = time.monotonic() + timeout
+    deadline, shown = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
-        shown = (driver.find_element(By.ID, "payment-status").get_attribute("data-status"),
-                 driver.find_element(By.ID, "enrollment-status").get_attribute("data-status"))
+        try:
+            shown = (driver.find_element(By.ID, "payment-status").get_attribute("data-status"),
+                     driver.find_element(By.ID, "enrollment-status").get_attribute(
+                         "data-status"))
+        except StaleElementReferenceException:  # the page was replaced under us: read again
+            continue
         if shown == (payment, enrollment):
             return
         time.sleep(0.2)
@@ -35,6 +40,7 @@ def wait_for_status(driver, payment: str, enrollment: str, timeout: float = 20.0
 
 def test_pay_decline_and_cancel_each_end_on_the_right_page(tmp_path):
     require_browser()
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.expected_conditions import url_contains
     from selenium.webdriver.support.ui import WebDriverWait
@@ -45,7 +51,7 @@ def test_pay_decline_and_cancel_each_end_on_the_right_page(tmp_path):
     try:
         assert wait_live(port)
         with chromium() as driver:
-            wait = WebDriverWait(driver, 20)
+            wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,))
             paid_url = ""
             for button, course, payment_status, enrollment_status in ENDINGS:
                 driver.get(f"http://127.0.0.1:{port}/sandbox")
