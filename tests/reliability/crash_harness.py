@@ -9,6 +9,7 @@ import random
 import signal
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,9 +87,12 @@ class Driver:
     rng: random.Random
     flows: int = 0
     payments: list[str] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    broken_flows: int = 0
 
     async def call(self, method: str, path: str, **kw: Any) -> tuple[int, Any]:
         async with self.http.request(method, self.server.base + path, **kw) as r:
+            self.statuses[r.status] += 1
             return r.status, await r.json(content_type=None)
 
     async def one_flow(self) -> None:
@@ -137,7 +141,7 @@ class Driver:
             try:
                 await self.one_flow()
             except (TimeoutError, aiohttp.ClientError, RuntimeError, KeyError):
-                pass  # the server died mid-flow: that is the point
+                self.broken_flows += 1  # the server (or its database) died mid-flow
 
         await asyncio.gather(*(guarded() for _ in range(flows)))
 

@@ -90,6 +90,12 @@ async def test_postgres_killed_mid_load_loses_nothing(scratch_postgres_url):
             _, violations = await redeliver_and_check(driver, scratch_postgres_url)
         finally:
             server.kill()
+    answered_503 = driver.statuses[503]
     record("PostgreSQL stopped with -m immediate mid-load", seed=seed,
-           payments=len(driver.payments), violations=len(violations))
+           payments=len(driver.payments), answered_503_while_down=answered_503,
+           answered_500=driver.statuses[500], broken_flows=driver.broken_flows,
+           violations=len(violations))
+    print(f"postgres power cut: statuses {dict(driver.statuses)}, broken flows "
+          f"{driver.broken_flows}")
+    assert driver.statuses[500] == 0, "a database outage must never be an internal error"
     assert violations == [], f"seed={seed}: {violations}"
