@@ -24,9 +24,9 @@ from tests.bdd.drivers.sse_watch import Watchers
 from tests.support.live_stack import APP_ID, APP_SECRET, LiveStack, live_stack
 from tests.support.world import ADMIN
 
-# Short budgets so a hanging provider costs about a second; one retry so a scenario's
+# Short budgets so a hanging provider costs three seconds, not thirty; one retry so a scenario's
 # outage never opens the circuit breaker (5 consecutive failures) for the next step.
-STACK_ENV = {"IKHOKHA_TIMEOUT_MS": "500", "IKHOKHA_DEADLINE_MS": "1000",
+STACK_ENV = {"IKHOKHA_TIMEOUT_MS": "1500", "IKHOKHA_DEADLINE_MS": "3000",
              "IKHOKHA_RETRY_ATTEMPTS": "1"}
 HOLD_CALLBACKS = {"callback_reorder": True}
 WEBHOOK = "/webhooks/ikhokha"
