@@ -14,6 +14,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 
+from adapters.sql.outage import is_storage_failure
 from domain.classification import CATALOGUE, ClassifiedFailure, Severity, classify
 from entrypoints.http.schemas import Problem
 
@@ -78,7 +79,7 @@ def _problem_for_exception(request: Request, exc: Exception) -> Response[bytes]:
         if code == "invalid_request" and "malformed" in str(exc.detail).lower():
             return problem_response("malformed_json", "the body is not valid JSON", path)
         return problem_response(code, str(exc.detail)[:300], path)
-    c = classify(exc)
+    c = CATALOGUE["storage_unavailable"] if is_storage_failure(exc) else classify(exc)
     if c.code == "internal_error":
         log.error("unexpected failure on %s: %s", path, type(exc).__name__, exc_info=exc)
     else:

@@ -46,6 +46,7 @@ def test_pay_decline_and_cancel_each_end_on_the_right_page(tmp_path):
         assert wait_live(port)
         with chromium() as driver:
             wait = WebDriverWait(driver, 20)
+            paid_url = ""
             for button, course, payment_status, enrollment_status in ENDINGS:
                 driver.get(f"http://127.0.0.1:{port}/sandbox")
                 driver.find_element(By.CSS_SELECTOR, f"[data-course='{course}'] button").click()
@@ -53,6 +54,8 @@ def test_pay_decline_and_cancel_each_end_on_the_right_page(tmp_path):
                 driver.find_element(By.XPATH, f"//button[text()='{button}']").click()
                 wait.until(url_contains(f"127.0.0.1:{port}/sandbox/payments/pay_"))
                 wait_for_status(driver, payment_status, enrollment_status)
+                if button == "Pay":
+                    paid_url = driver.current_url
                 message = driver.find_element(By.ID, "message").text
                 assert message, "the student is always told what to do next"
                 driver.save_screenshot(str(ARTIFACTS / f"sandbox-{button.lower()}.png"))
@@ -61,5 +64,16 @@ def test_pay_decline_and_cancel_each_end_on_the_right_page(tmp_path):
                                                                  "td.payment-status")]
             assert sorted(statuses) == ["cancelled", "failed", "succeeded"]
             driver.save_screenshot(str(ARTIFACTS / "sandbox-admin.png"))
+            # The admin refunds the paid course: manual at iKhokha, counted once confirmed.
+            driver.find_element(By.CSS_SELECTOR, "button.refund").click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "button.confirm-refund"))
+            driver.find_element(By.CSS_SELECTOR, "button.confirm-refund").click()
+            wait.until(lambda d: "refunded" in [td.text for td in d.find_elements(
+                By.CSS_SELECTOR, "td.payment-status")])
+            driver.save_screenshot(str(ARTIFACTS / "sandbox-admin-refunded.png"))
+            driver.get(paid_url)
+            wait_for_status(driver, "refunded", "revoked")
+            paid_page = driver.find_element(By.ID, "message").text
+            assert "refunded" in paid_page
     finally:
         stop(proc)

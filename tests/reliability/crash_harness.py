@@ -46,7 +46,10 @@ class Server:
                     "SKILLPAY_GATEWAY": "ikhokha", "IKHOKHA_API_URL": self.api_url,
                     "IKHOKHA_APP_ID": APP_ID, "IKHOKHA_APP_SECRET": APP_SECRET,
                     "IKHOKHA_RETRY_DELAY_MS": "0", "SKILLPAY_WORKER_INTERVAL_MS": "100",
-                    "SKILLPAY_TEST_CRASH_AT": crash_at, "PYTHONPATH": os.getcwd()})
+                    "SKILLPAY_TEST_CRASH_AT": crash_at, "PYTHONPATH": os.getcwd(),
+                    # one client (this test) sends every callback and request: no limits
+                    "SKILLPAY_RATE_LIMIT_WEBHOOK": "0", "SKILLPAY_RATE_LIMIT_PAYMENTS": "0",
+                    "SKILLPAY_MAX_OPEN_CHECKOUTS": "0"})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(self.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -150,7 +153,7 @@ async def redeliver_everything(driver: Driver) -> set[str]:
         status, _ = await driver.call("POST", "/webhooks/ikhokha",
                                       data=callback["body"].encode(),
                                       headers=callback["headers"])
-        assert status == 200, callback
+        assert status == 200, (status, callback["paylinkID"])
         acknowledged.add(callback["paylinkID"])
     return acknowledged
 
@@ -160,3 +163,39 @@ async def gateway_statuses(control: SimulatorControl) -> dict[str, str]:
     paylinks = state["paylinks"]
     items = paylinks.values() if isinstance(paylinks, dict) else paylinks
     return {p["paylinkID"]: p["status"] for p in items}
+
+
+async def settle_down(engine: Any, timeout_s: float = 30.0) -> None:
+    """Wait until the worker has finished every callback and relayed every event."""
+    from tests.reliability.invariants import rows
+
+    for _ in range(int(timeout_s / 0.1)):
+        waiting = await rows(engine, "SELECT COUNT(*) AS n FROM webhook_inbox "
+                                     "WHERE status NOT IN ('processed', 'orphan')")
+        unrelayed = await rows(engine, "SELECT COUNT(*) AS n FROM outbox "
+                                       "WHERE relayed_at IS NULL")
+        if waiting[0]["n"] == 0 and unrelayed[0]["n"] == 0:
+            return
+        await asyncio.sleep(0.1)
+
+
+async def redeliver_and_check(driver: Driver, database_url: str) -> tuple[set[str], list[str]]:
+    """The end of every run: every callback again, every payment verified, the worker
+    quiet; then the checker over the database. Returns (acknowledged, violations)."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from tests.reliability.invariants import all_violations
+
+    acknowledged = await redeliver_everything(driver)
+    for payment_id in driver.payments:
+        await driver.call("POST", f"/api/v1/payments/{payment_id}/verify",
+                          headers=auth("ops", "admin"))
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        await settle_down(engine)
+        violations = await all_violations(engine, acknowledged,
+                                          await gateway_statuses(driver.control))
+    finally:
+        await engine.dispose()
+    return acknowledged, violations

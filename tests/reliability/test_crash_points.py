@@ -8,14 +8,11 @@ SKILLPAY_CRASH_SEED replays a failing run (the seed is printed on failure).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 
 import aiohttp
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from adapters.simulator import SimulatorConfig, running_simulator
 from adapters.simulator.client import SimulatorControl
@@ -24,12 +21,9 @@ from tests.reliability.crash_harness import (
     APP_SECRET,
     Driver,
     Server,
-    auth,
-    gateway_statuses,
-    redeliver_everything,
+    redeliver_and_check,
 )
 from tests.reliability.figures import record
-from tests.reliability.invariants import all_violations, rows
 from tests.support.live_stack import free_port
 
 pytestmark = pytest.mark.integration
@@ -43,17 +37,6 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path}/crash.db"
     return request.getfixturevalue("scratch_postgres_url")
-
-
-async def settle_down(engine, timeout_s: float = 30.0) -> None:
-    for _ in range(int(timeout_s / 0.1)):
-        waiting = await rows(engine, "SELECT COUNT(*) AS n FROM webhook_inbox "
-                                     "WHERE status NOT IN ('processed', 'orphan')")
-        unrelayed = await rows(engine, "SELECT COUNT(*) AS n FROM outbox "
-                                       "WHERE relayed_at IS NULL")
-        if waiting[0]["n"] == 0 and unrelayed[0]["n"] == 0:
-            return
-        await asyncio.sleep(0.1)
 
 
 async def test_random_kill_points_keep_every_invariant(database_url):
@@ -76,17 +59,7 @@ async def test_random_kill_points_keep_every_invariant(database_url):
         server.start()
         try:
             assert await server.wait_ready(http)
-            acknowledged = await redeliver_everything(driver)
-            for payment_id in driver.payments:
-                await driver.call("POST", f"/api/v1/payments/{payment_id}/verify",
-                                  headers=auth("ops", "admin"))
-            engine = create_async_engine(database_url, poolclass=NullPool)
-            try:
-                await settle_down(engine)
-                violations = await all_violations(engine, acknowledged,
-                                                  await gateway_statuses(control))
-            finally:
-                await engine.dispose()
+            acknowledged, violations = await redeliver_and_check(driver, database_url)
         finally:
             server.kill()
     print(f"crash soak seed={seed}: {len(driver.payments)} payments, kills "

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from adapters.simulator import SimulatorConfig, running_simulator
 from adapters.simulator.client import SimulatorControl
@@ -27,13 +25,9 @@ from tests.reliability.crash_harness import (
     APP_SECRET,
     Driver,
     Server,
-    auth,
-    gateway_statuses,
-    redeliver_everything,
+    redeliver_and_check,
 )
 from tests.reliability.figures import record
-from tests.reliability.invariants import all_violations
-from tests.reliability.test_crash_points import settle_down
 from tests.support.live_stack import free_port
 
 pytestmark = pytest.mark.integration
@@ -93,17 +87,7 @@ async def test_postgres_killed_mid_load_loses_nothing(scratch_postgres_url):
             await load
             await driver.drive(flows=10)  # the same server process, after the outage
             assert server.alive(), "the server died with its database"
-            acknowledged = await redeliver_everything(driver)
-            for payment_id in driver.payments:
-                await driver.call("POST", f"/api/v1/payments/{payment_id}/verify",
-                                  headers=auth("ops", "admin"))
-            engine = create_async_engine(scratch_postgres_url, poolclass=NullPool)
-            try:
-                await settle_down(engine)
-                violations = await all_violations(engine, acknowledged,
-                                                  await gateway_statuses(control))
-            finally:
-                await engine.dispose()
+            _, violations = await redeliver_and_check(driver, scratch_postgres_url)
         finally:
             server.kill()
     record("PostgreSQL stopped with -m immediate mid-load", seed=seed,

@@ -19,7 +19,7 @@ from application.use_cases.enrollments import CreateEnrollmentCommand
 from application.use_cases.start_payment import StartPaymentCommand
 from domain.classification import ClassifiedFailure, classify
 from entrypoints.container import Container
-from entrypoints.http.sandbox.admin import admin_page
+from entrypoints.http.sandbox.admin import admin_router
 from entrypoints.http.sandbox.demo import COURSES, SERVICE, STUDENTS, SandboxDemo
 from entrypoints.http.sandbox.html import page
 from entrypoints.http.sandbox.status_script import STATUS_SCRIPT
@@ -101,5 +101,5 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
         return _html(page("Your payment", body, who=demo.student_name(sub)))
 
     return Router(path="/sandbox", route_handlers=[courses, switch_student, buy, status,
-                                                    admin_page(container, demo)],
+                                                    admin_router(container, demo)],
                   include_in_schema=False)
