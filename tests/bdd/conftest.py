@@ -13,6 +13,7 @@ import pytest
 from tests.bdd.stack import ctx, deselect_memory_only_on_http, driver, runner, stack
 from tests.bdd.steps_checkout import *  # noqa: F403  (step definitions)
 from tests.bdd.steps_confirmation import *  # noqa: F403
+from tests.bdd.steps_invalid_data import *  # noqa: F403
 from tests.bdd.steps_money_back import *  # noqa: F403
 from tests.bdd.steps_monitoring import *  # noqa: F403
 from tests.bdd.steps_security import *  # noqa: F403

@@ -1,11 +1,11 @@
-"""Steps of paying, failing, network trouble and invalid data (successful_payments,
-failed_payments, network_issues, invalid_data .feature), on the stack-neutral driver."""
+"""Steps of paying, failing and network trouble (successful_payments, failed_payments,
+network_issues .feature), on the stack-neutral driver; shared by the other areas."""
 
 from __future__ import annotations
 
 from pytest_bdd import given, parsers, step, then, when
 
-from tests.bdd.drivers.base import PaymentView, Refusal
+from tests.bdd.drivers.base import Refusal
 from tests.bdd.stack import Ctx, rand
 
 CLICKS = {"bank declines the card": "decline",
@@ -159,45 +159,3 @@ def message_lost(ctx: Ctx) -> None:
 @when(parsers.re(r"(?P<count>\d+) (?P<unit>minutes|hours) pass and our checker runs"))
 def checker_runs(ctx: Ctx, count: str, unit: str) -> None:
     ctx.driver.run_checker(int(count) * (60 if unit == "hours" else 1))
-
-
-# -- invalid data ----------------------------------------------------------------------------
-@when(parsers.parse('the platform offers student "{name}" the course "{course}" for {price}'))
-def platform_offers(ctx: Ctx, name: str, course: str, price: str) -> None:
-    ctx.student = name
-    ctx.refusal = ctx.driver.offer_course(name, course, rand(price))
-
-
-@then("the offer is refused as not valid")
-def offer_refused(ctx: Ctx) -> None:
-    assert refused(ctx).category == "validation"
-
-
-@then(parsers.parse('the offer is refused because "{message}"'))
-def offer_refused_because(ctx: Ctx, message: str) -> None:
-    assert refused(ctx).user_message == message
-
-
-@then(parsers.parse("{name} has no course waiting for payment"))
-def nothing_waiting(ctx: Ctx, name: str) -> None:
-    assert ctx.driver.courses_waiting_for_payment(name) == 0
-
-
-@given(parsers.parse('student "{name}" is signed in to the payment service'))
-def signed_in(ctx: Ctx, name: str) -> None:
-    ctx.student = name
-
-
-@when(parsers.parse("{name} starts a checkout for a course she was never offered"))
-def checkout_never_offered(ctx: Ctx, name: str) -> None:
-    ctx.refusal = ctx.driver.start_checkout_for_unknown_course(name)
-
-
-@when(parsers.parse("{name} starts the checkout and adds a price of {price} of her own"))
-def checkout_own_price(ctx: Ctx, name: str, price: str) -> None:
-    ctx.refusal = ctx.driver.start_checkout_with_own_price(name, rand(price))
-
-
-def seen_payment(seen: PaymentView | Refusal) -> PaymentView:
-    assert isinstance(seen, PaymentView), seen
-    return seen

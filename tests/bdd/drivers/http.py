@@ -11,41 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import text
 
-from adapters.ikhokha.signing import sign
-from application.use_cases.check_pending import CheckPendingPayments
 from domain.money import Money
-from tests.bdd.drivers.base import PaymentView, Refusal, StatsView, course_id, student_sub
+from tests.bdd.drivers.base import PaymentView, Refusal, course_id, student_sub
+from tests.bdd.drivers.http_admin import HttpAdminActions, refusal
+from tests.bdd.drivers.http_provider import HOLD_CALLBACKS, HttpProviderActions
 from tests.bdd.drivers.sse_watch import Watchers
-from tests.support.live_stack import APP_ID, APP_SECRET, LiveStack, live_stack
-from tests.support.world import ADMIN
+from tests.support.live_stack import LiveStack, live_stack
 
 # Short budgets so a hanging provider costs three seconds, not thirty; one retry so a scenario's
 # outage never opens the circuit breaker (5 consecutive failures) for the next step.
 STACK_ENV = {"IKHOKHA_TIMEOUT_MS": "1500", "IKHOKHA_DEADLINE_MS": "3000",
              "IKHOKHA_RETRY_ATTEMPTS": "1"}
-HOLD_CALLBACKS = {"callback_reorder": True}
-WEBHOOK = "/webhooks/ikhokha"
-
-
-class ShiftedClock:
-    """The system clock, `ahead` later: what the checker would see after waiting."""
-
-    def __init__(self, ahead: timedelta) -> None:
-        self._ahead = ahead
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._ahead
-
-
-def refusal(status: int, body: Any) -> Refusal | None:
-    if status < 400:
-        return None
-    return Refusal(body["code"], body["category"], body["retryable"], body["user_message"])
 
 
 def view(body: dict[str, Any]) -> PaymentView:
@@ -56,7 +37,7 @@ def view(body: dict[str, Any]) -> PaymentView:
                        body["checkout_url"], body["review_reason"], body["user_message"])
 
 
-class HttpDriver:
+class HttpDriver(HttpProviderActions, HttpAdminActions):
     name = "http"
 
     def __init__(self, runner: asyncio.Runner) -> None:
@@ -185,135 +166,6 @@ class HttpDriver:
     def times_unlocked(self, student: str) -> int:
         return sum(1 for e in self._trail(student)
                    if (e["entity"], e["to_status"]) == ("enrollment", "active"))
-
-    # -- the payment provider ----------------------------------------------------------------
-    def payment_links(self) -> int:
-        return len(self.run(self.stack.control.state())["paylinks"])
-
-    def provider_reports(self, student: str, amount: Money) -> None:
-        self.run(self.stack.control.tamper(self._paylink(student), amount.amount_minor))
-
-    def _recorded_message(self, student: str) -> dict[str, Any]:
-        state = self.run(self.stack.control.state())
-        sent = [c for c in state["callbacks"]
-                if c["paylinkID"] == self._paylink(student) and "body" in c]
-        assert sent, "the payment provider never sent a message for this payment"
-        return sent[-1]  # type: ignore[no-any-return]
-
-    def _post_message(self, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
-        return self.run(self.stack.call("POST", WEBHOOK, data=body, headers=headers))  # type: ignore[no-any-return]
-
-    def deliver_provider_message(self, student: str, went_through: bool,
-                                 times: int = 1) -> None:
-        flushed = self.run(self.stack.control.flush_callbacks())
-        message = self._recorded_message(student)
-        said = json.loads(message["body"])["status"]
-        assert said == ("SUCCESS" if went_through else "FAILURE"), said
-        self.replay_provider_message(student, times - min(flushed, 1))
-
-    def replay_provider_message(self, student: str, times: int) -> None:
-        message = self._recorded_message(student)
-        for _ in range(times):
-            status, ack = self._post_message(message["body"].encode(), message["headers"])
-            assert status == 200, ack
-
-    def _success_body(self, student: str) -> bytes:
-        link = next(p for p in self.run(self.stack.control.state())["paylinks"]
-                    if p["paylinkID"] == self._paylink(student))
-        return json.dumps({"paylinkID": link["paylinkID"], "status": "SUCCESS",
-                           "externalTransactionID": link["externalTransactionID"],
-                           "responseCode": "00"}, separators=(",", ":")).encode()
-
-    def unconfirmed_success_message(self, student: str) -> None:
-        """Signed with the real secret, yet the provider's records still say pending."""
-        body = self._success_body(student)
-        signature = sign(APP_SECRET, WEBHOOK, body.decode())
-        status, ack = self._post_message(body, {"ik-appid": APP_ID, "ik-sign": signature,
-                                                "Content-Type": "application/json"})
-        assert status == 200, ack
-
-    def forged_success_message(self, student: str) -> Refusal | None:
-        body = self._success_body(student)
-        self.pay_on_payment_page(student, "pay")  # even if it were paid
-        status, answer = self._post_message(body, {"ik-appid": APP_ID,
-                                                   "ik-sign": "f" * 64,
-                                                   "Content-Type": "application/json"})
-        return refusal(status, answer)
-
-    def security_record(self) -> list[tuple[str, str | None]]:
-        rows = self._sql("SELECT action, reason FROM audit_entries WHERE entity = 'webhook' "
-                         "ORDER BY seq")
-        return [(row[0], row[1]) for row in rows]
-
-    def _faults(self, **faults: Any) -> None:
-        self.run(self.stack.control.set_faults(**faults))
-
-    def provider_times_out(self) -> None:
-        self._faults(hang=True)
-
-    def provider_down(self) -> None:
-        self._faults(reset=True)
-
-    def provider_recovers(self) -> None:
-        self._faults(clear=True, **HOLD_CALLBACKS)
-
-    def provider_refunds_by_itself(self, able: bool) -> None:
-        assert not able, "iK Pay has no refund call: refunds are made in its dashboard"
-
-    def run_checker(self, minutes: int) -> None:
-        self._ahead += timedelta(minutes=minutes)
-        container = self.stack.container
-        checker = CheckPendingPayments(container.tx(), container.measured_gateway(),
-                                       container.verify_payment(), ShiftedClock(self._ahead))
-        self.run(checker())
-
-    # -- admins and operators ------------------------------------------------------------------
-    def refund(self, student: str, amount: Money | None, reason: str) -> Refusal | None:
-        body: dict[str, Any] = {"reason": reason}
-        if amount is not None:
-            body["amount"] = amount.amount_minor
-        status, answer = self.call("POST", f"/api/v1/payments/{self._payments[student]['id']}"
-                                   "/refunds", key=self._new_key("refund"), json=body)
-        if status == 201:
-            self._refunds[student] = answer["id"]
-        return refusal(status, answer)
-
-    def refund_status(self, student: str) -> str:
-        status, body = self.call("GET", f"/api/v1/refunds/{self._refunds[student]}")
-        assert status == 200, body
-        return str(body["status"])
-
-    def confirm_refund(self, student: str, reference: str) -> None:
-        status, body = self.call("POST", f"/api/v1/refunds/{self._refunds[student]}/confirm",
-                                 json={"gateway_reference": reference})
-        assert status == 200, body
-
-    def revert(self, student: str, reason: str) -> Refusal | None:
-        status, body = self.call("POST", f"/api/v1/enrollments/{self._latest[student]}/revert",
-                                 json={"reason": reason})
-        return refusal(status, body)
-
-    def revocations(self, student: str) -> list[tuple[str, str | None]]:
-        return [(e["actor"], e["reason"]) for e in self._trail(student)
-                if e["entity"] == "enrollment" and e["to_status"] == "revoked"]
-
-    def reconcile_today(self) -> dict[str, int]:
-        today = datetime.now(UTC).date().isoformat()
-        status, report = self.call("POST", "/api/v1/reconciliations",
-                                   json={"from": today, "to": today, "apply": True})
-        assert status == 201, report
-        return dict(report["counts"])
-
-    def stats_last_day(self) -> StatsView:
-        status, body = self.call("GET", "/api/v1/stats?window=1d")
-        assert status == 200, body
-        return StatsView(body["success_rate"], body["payments"], body["errors_by_code"],
-                         body["errors_by_category"])
-
-    def payments_needing_review(self) -> list[tuple[str, str | None]]:
-        """No HTTP route lists them (the operator page shows them): the app's use-case."""
-        listed = self.run(self.stack.container.payments_needing_review()(ADMIN))
-        return [(p.student_id, p.review_reason) for p in listed]
 
     def close(self) -> None:
         try:

@@ -9,26 +9,23 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import ExitStack
-from datetime import timedelta
 from typing import Any
 
-from adapters.memory.monitoring import MemoryMonitoringQueries
 from application.student_messages import student_message
 from application.use_cases.enrollments import CreateEnrollmentCommand
-from application.use_cases.reconcile import ReconcileCommand
-from application.use_cases.review_queue import PaymentsNeedingReview
 from application.use_cases.start_payment import StartPaymentCommand
-from application.use_cases.stats import GetStats
 from domain.classification import classify
 from domain.enrollment import Enrollment
 from domain.gateway_report import GatewayStatus
 from domain.money import Money
 from domain.payment import Payment
 from domain.refund import Refund
-from tests.bdd.drivers.base import PaymentView, Refusal, StatsView, course_id, student_sub
+from tests.bdd.drivers.base import PaymentView, Refusal, course_id, student_sub
+from tests.bdd.drivers.memory_admin import MemoryAdminActions
+from tests.bdd.drivers.memory_provider import MemoryProviderActions
 from tests.support.money_back import MoneyBackWorld
 from tests.support.secure_api import SecureApi, secure_api
-from tests.support.world import ADMIN, SERVICE, START, student
+from tests.support.world import SERVICE, student
 
 SETTLE = {"pay": (GatewayStatus.SUCCESS, None),
           "decline": (GatewayStatus.FAILURE, "payment_declined"),
@@ -46,7 +43,7 @@ def view(payment: Payment) -> PaymentView:
                        payment.checkout_url, payment.review_reason, student_message(payment))
 
 
-class MemoryDriver:
+class MemoryDriver(MemoryProviderActions, MemoryAdminActions):
     name = "memory"
 
     def __init__(self, runner: asyncio.Runner) -> None:
@@ -167,97 +164,6 @@ class MemoryDriver:
 
     def times_unlocked(self, student_name: str) -> int:
         return self._events(student_name).count("EnrollmentActivated")
-
-    # -- the payment provider ----------------------------------------------------------------
-    def payment_links(self) -> int:
-        return len(self.world.gateway.paylinks)
-
-    def provider_reports(self, student_name: str, amount: Money) -> None:
-        self.world.gateway.paylinks[self._paylink(student_name)].reported_amount = amount
-
-    def _callback(self, headers: dict[str, str], body: bytes) -> None:
-        self.run(self.world.handle_callback(headers, body))
-
-    def deliver_provider_message(self, student_name: str, went_through: bool,
-                                 times: int = 1) -> None:
-        body, headers = self.world.gateway.signed_callback(
-            self._paylink(student_name), status="SUCCESS" if went_through else "FAILURE")
-        for _ in range(times):
-            self._callback(headers, body)
-
-    def replay_provider_message(self, student_name: str, times: int) -> None:
-        self.deliver_provider_message(student_name, True, times)
-
-    def unconfirmed_success_message(self, student_name: str) -> None:
-        self.deliver_provider_message(student_name, True)
-
-    def forged_success_message(self, student_name: str) -> Refusal | None:
-        body, _ = self.world.gateway.signed_callback(self._paylink(student_name),
-                                                     status="SUCCESS")
-        _, refused = self._try(self.world.handle_callback({"ik-sign": "f" * 64}, body))
-        return refused
-
-    def security_record(self) -> list[tuple[str, str | None]]:
-        return [(a.action, a.reason) for a in self.world.store.audit if a.entity == "webhook"]
-
-    def provider_times_out(self) -> None:
-        for call in ("create_paylink", "get_status"):
-            self.world.gateway.fail_next(call, TimeoutError(), times=1000)
-
-    def provider_down(self) -> None:
-        for call in ("create_paylink", "get_status"):
-            self.world.gateway.fail_next(call, ConnectionRefusedError(), times=1000)
-
-    def provider_recovers(self) -> None:
-        self.world.gateway.clear_failures()
-
-    def provider_refunds_by_itself(self, able: bool) -> None:
-        self.world.gateway.can_refund = able
-
-    def run_checker(self, minutes: int) -> None:
-        self.world.clock.advance(minutes=minutes)
-        self.run(self.world.check_pending())
-
-    # -- admins and operators ------------------------------------------------------------------
-    def refund(self, student_name: str, amount: Money | None, reason: str) -> Refusal | None:
-        made, refused = self._try(self.world.refund(
-            self._payments[student_name].id, amount.amount_minor if amount else None, reason))
-        if made is not None:
-            self._refunds[student_name] = made
-        return refused
-
-    def refund_status(self, student_name: str) -> str:
-        return self.run(self.world.get_refund(ADMIN, self._refunds[student_name].id)).status.value
-
-    def confirm_refund(self, student_name: str, reference: str) -> None:
-        self.run(self.world.confirm_refund(ADMIN, self._refunds[student_name].id, reference))
-
-    def revert(self, student_name: str, reason: str) -> Refusal | None:
-        _, refused = self._try(self.world.revert_enrollment(
-            ADMIN, self._latest[student_name].id, reason))
-        return refused
-
-    def revocations(self, student_name: str) -> list[tuple[str, str | None]]:
-        enrollment_id = self._latest[student_name].id
-        return [(e.actor, e.reason) for e in self.world.store.audit
-                if e.entity_id == enrollment_id and e.to_status == "revoked"]
-
-    def reconcile_today(self) -> dict[str, int]:
-        today = START.date()
-        report = self.run(self.world.reconcile(ReconcileCommand(ADMIN, today, today,
-                                                                apply=True)))
-        return dict(report.counts)
-
-    def stats_last_day(self) -> StatsView:
-        queries = MemoryMonitoringQueries(self.world.store)
-        stats = self.run(GetStats(queries, self.world.clock)(ADMIN, timedelta(days=1)))
-        return StatsView(stats.success_rate, stats.payments, dict(stats.errors_by_code),
-                         dict(stats.errors_by_category))
-
-    def payments_needing_review(self) -> list[tuple[str, str | None]]:
-        queries = MemoryMonitoringQueries(self.world.store)
-        listed = self.run(PaymentsNeedingReview(queries)(ADMIN))
-        return [(p.student_id, p.review_reason) for p in listed]
 
     def close(self) -> None:
         self._exits.close()
