@@ -39,6 +39,12 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.history
 	$(BIN)/python -m bench.reconcile
 
+## The long reliability runs: 10,000 fault-soak flows, 200 crash points; figures in
+## artifacts/reliability-figures.json.
+.PHONY: reliability
+reliability: $(STAMP)
+	SKILLPAY_SOAK_FLOWS=10000 SKILLPAY_CRASH_RUNS=200 $(BIN)/python -m pytest tests/reliability -q -s
+
 docs: $(STAMP)
 	$(BIN)/python -m entrypoints.docs_errors > docs/errors.md
 

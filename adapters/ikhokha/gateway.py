@@ -23,7 +23,7 @@ from adapters.ikhokha import protocol_points as pp
 from adapters.ikhokha.breaker import BreakerRegistry, CircuitBreaker
 from adapters.ikhokha.retry_budget import RetryBudget
 from adapters.ikhokha.retrying import RetryPolicy
-from adapters.ikhokha.transport import Answer, Transport
+from adapters.ikhokha.transport import MAX_HISTORY_BYTES, MAX_RESPONSE_BYTES, Answer, Transport
 from adapters.ikhokha.wire import CreatePaylinkBody, Urls, encode
 from application.ports import (
     CallbackNotice,
@@ -87,14 +87,16 @@ class IkhokhaGateway:
 
     async def _call(self, method: str, segments: tuple[str, ...],
                     interpret: Callable[[Answer], T], *, body: bytes = b"",
-                    params: dict[str, str] | None = None, idempotent: bool = True) -> T:
+                    params: dict[str, str] | None = None, idempotent: bool = True,
+                    max_bytes: int = MAX_RESPONSE_BYTES) -> T:
         breaker = self.breaker
 
         async def attempt(timeout_s: float) -> T:
             breaker.before_attempt()
             try:
                 result = interpret(await self._transport.send(
-                    method, segments, body=body, params=params, timeout_s=timeout_s))
+                    method, segments, body=body, params=params, timeout_s=timeout_s,
+                    max_bytes=max_bytes))
             except ClassifiedFailure as exc:
                 breaker.record_failure(exc.code)
                 log.warning("ikhokha %s %s attempt failed: %s", method, segments[0], exc.code)
@@ -137,7 +139,8 @@ class IkhokhaGateway:
         while window_start <= end:
             window_end = min(end, window_start + pp.HISTORY_WINDOW - timedelta(days=1))
             reports = await self._call("GET", ("payments", "history"), answers.history,
-                                       params=pp.history_params(window_start, window_end))
+                                       params=pp.history_params(window_start, window_end),
+                                       max_bytes=MAX_HISTORY_BYTES)
             for item in reports:
                 yield item
             window_start = window_end + timedelta(days=1)

@@ -22,6 +22,8 @@ from adapters.system.request_id import current_request_id
 from domain.classification import ClassifiedFailure
 
 MAX_RESPONSE_BYTES = 1 << 20
+# A history window (7 days) of a busy merchant runs to megabytes (~200 bytes a paylink).
+MAX_HISTORY_BYTES = 32 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,8 @@ class Transport:
             await self._session.close()
 
     async def send(self, method: str, segments: tuple[str, ...], *, body: bytes = b"",
-                   params: dict[str, str] | None = None, timeout_s: float) -> Answer:
+                   params: dict[str, str] | None = None, timeout_s: float,
+                   max_bytes: int = MAX_RESPONSE_BYTES) -> Answer:
         suffix = "".join("/" + quote(s, safe="") for s in segments)
         path = self._base_path + suffix
         url = URL(self._base + suffix, encoded=True)
@@ -70,11 +73,19 @@ class Transport:
             async with self._get_session().request(
                     method, url, data=body if method != "GET" else None, headers=headers,
                     allow_redirects=False, timeout=aiohttp.ClientTimeout(total=timeout_s)) as resp:
-                raw = await resp.content.read(MAX_RESPONSE_BYTES + 1)
-                if len(raw) > MAX_RESPONSE_BYTES:
-                    raise ClassifiedFailure("gateway_malformed_response", "response too large")
-                return Answer(resp.status, resp.headers, raw)
+                return Answer(resp.status, resp.headers, await _read_whole(resp, max_bytes))
         except ClassifiedFailure:
             raise
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise from_exception(exc) from None
+
+
+async def _read_whole(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    """The whole body, refused past `max_bytes`. (`content.read(n)` returns only what
+    has arrived so far: one chunk of a large answer, which then looks malformed.)"""
+    body = bytearray()
+    async for chunk in resp.content.iter_any():
+        body += chunk
+        if len(body) > max_bytes:
+            raise ClassifiedFailure("gateway_malformed_response", "response too large")
+    return bytes(body)

@@ -41,8 +41,10 @@ class MemoryPayments:
     async def open_for_enrollment(self, enrollment_id: str) -> list[Payment]:
         return await self._find(lambda p: p.enrollment_id == enrollment_id and p.status in OPEN)
 
-    async def open_created_before(self, cutoff: datetime, limit: int) -> list[Payment]:
-        found = await self._find(lambda p: p.status in OPEN and p.created_at <= cutoff)
+    async def open_created_before(self, cutoff: datetime, limit: int,
+                                  after: tuple[datetime, str] | None = None) -> list[Payment]:
+        found = await self._find(lambda p: p.status in OPEN and p.created_at <= cutoff
+                                 and (after is None or (p.created_at, p.id) > after))
         return sorted(found, key=lambda p: (p.created_at, p.id))[:limit]
 
     async def list(self, where: PaymentFilter, page: PageRequest) -> Page:

@@ -4,6 +4,10 @@ SQLite allows one writer at a time; concurrent async writers on a pool end in
 "database is locked". Every write transaction therefore runs inside `writing(engine)`,
 which holds one asyncio.Lock per SQLite engine for its duration. PostgreSQL needs no
 such lock: row locks, version checks and constraints settle races there.
+
+Lock order: a connection first, then the lock (as a unit of work's commit does). A
+writer holding the lock while waiting for the pool would wait for ever once every pooled
+connection belongs to a unit of work waiting for that lock; use `write_transaction`.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 _write_locks: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()
@@ -59,3 +63,11 @@ async def writing(engine: AsyncEngine) -> AsyncIterator[None]:
         lock = _write_locks[engine.sync_engine] = asyncio.Lock()
     async with lock:
         yield
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One short write transaction: connection, then the writer lock, then BEGIN;
+    commits on success, rolls back on error."""
+    async with engine.connect() as conn, writing(engine), conn.begin():
+        yield conn

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql.engine import writing
+from adapters.sql.engine import write_transaction
 from adapters.sql.record_tables import IdempotencyKeyRow
 from application.ports import IdempotencyClaim, IdempotencyOutcome, StoredResponse
 
@@ -31,7 +31,7 @@ class SqlIdempotencyStore:
         self._insert = dialect.insert
 
     async def _write(self, statement: Any) -> int:
-        async with writing(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             return (await conn.execute(statement)).rowcount  # type: ignore[no-any-return]
 
     async def claim(self, scope: str, key: str, fingerprint: str, now: datetime,

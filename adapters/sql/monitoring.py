@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql.engine import writing
+from adapters.sql.engine import write_transaction
 from adapters.sql.monitoring_tables import GatewayCallRow
 from adapters.sql.record_tables import OutboxRow
 from adapters.sql.tables import PaymentRow
@@ -30,7 +30,7 @@ class SqlGatewayCallLog:
         self._engine = engine
 
     async def record(self, call: GatewayCall) -> None:
-        async with writing(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             await conn.execute(insert(_G).values(
                 endpoint=call.endpoint, outcome=call.outcome[:64],
                 duration_ms=call.duration_ms, at=call.at))

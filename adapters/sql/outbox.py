@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql.engine import writing
+from adapters.sql.engine import write_transaction
 from adapters.sql.event_codec import decode_event, encode_event
 from adapters.sql.record_tables import OutboxRow
 from application.ports import Clock, Notifier
@@ -50,7 +50,7 @@ class OutboxRelay:
         await self._notifier.publish([decode_event(r.name, r.payload) for r in rows])
         self._probe.reached(AFTER_RELAY_PUBLISH)
         now = self._clock.now() if self._clock is not None else datetime.now(UTC)
-        async with writing(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             await conn.execute(update(_O).where(_O.c.seq.in_([r.seq for r in rows]),
                                                 _O.c.relayed_at.is_(None))
                                .values(relayed_at=now))

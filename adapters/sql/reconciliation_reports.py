@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Field, SQLModel
 
 from adapters.sql.column_types import timestamp_column
-from adapters.sql.engine import writing
+from adapters.sql.engine import write_transaction
 from application.reconciliation.report import ReconciliationReport
 
 
@@ -57,7 +57,7 @@ class SqlReconciliationReports:
         self._engine = engine
 
     async def add(self, report: ReconciliationReport) -> None:
-        async with writing(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             await conn.execute(insert(_t).values(
                 ReconciliationReportRow.from_domain(report).model_dump()))
 

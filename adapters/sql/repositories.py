@@ -73,11 +73,15 @@ class SqlPayments(_Repository):
         return await self._find(statement, lambda p: p.enrollment_id == enrollment_id
                                 and p.status in OPEN)
 
-    async def open_created_before(self, cutoff: datetime, limit: int) -> list[Payment]:
+    async def open_created_before(self, cutoff: datetime, limit: int,
+                                  after: tuple[datetime, str] | None = None) -> list[Payment]:
+        conditions = [_P.status.in_([s.value for s in OPEN]), _P.created_at <= cutoff]
+        if after is not None:
+            conditions.append(tuple_(_P.created_at, _P.id) > tuple_(*after))
         statement = (select(PaymentRow.__table__)  # type: ignore[attr-defined]
-                     .where(_P.status.in_([s.value for s in OPEN]), _P.created_at <= cutoff)
-                     .order_by(_P.created_at, _P.id).limit(limit))
-        found = await self._find(statement, lambda p: p.status in OPEN and p.created_at <= cutoff)
+                     .where(*conditions).order_by(_P.created_at, _P.id).limit(limit))
+        found = await self._find(statement, lambda p: p.status in OPEN and p.created_at <= cutoff
+                                 and (after is None or (p.created_at, p.id) > after))
         return found[:limit]
 
     async def list(self, where: PaymentFilter, page: PageRequest) -> Page:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.delivery_tables import DeliveryRow
-from adapters.sql.engine import writing
+from adapters.sql.engine import write_transaction
 from application.platform_webhooks import Delivery
 
 _D = DeliveryRow.__table__  # type: ignore[attr-defined]
@@ -27,7 +27,7 @@ class SqlDeliveryStore:
             return 0
         rows = [DeliveryRow.from_domain(d).model_dump() for d in deliveries]
         statement = self._insert(_D).values(rows).on_conflict_do_nothing()
-        async with writing(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             return (await conn.execute(statement)).rowcount  # type: ignore[no-any-return]
 
     async def due(self, now: datetime, limit: int) -> list[Delivery]:
@@ -45,7 +45,7 @@ class SqlDeliveryStore:
                   "last_status_code": status_code, "last_error": error}
         if next_attempt_at is not None:
             values["next_attempt_at"] = next_attempt_at
-        async with writing(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             await conn.execute(update(_D).where(_D.c.id == delivery_id).values(**values))
 
     async def for_event(self, event_id: str) -> list[Delivery]:

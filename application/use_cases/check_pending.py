@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from application.ports import Clock, PaymentGateway, UnitOfWork
 from application.transaction import Transactions
@@ -49,20 +50,34 @@ class CheckPendingPayments:
         self._schedule: dict[str, tuple[int, datetime]] = {}
 
     async def __call__(self) -> CheckRun:
+        """Check up to `batch` due payments, oldest first. Open payments not yet due are
+        paged past, never counted: a batch of abandoned checkouts must not hide newer
+        payments whose callback was lost."""
         now, run = self._clock.now(), CheckRun()
-        cutoff = now - self._policy.min_age
-        candidates = await self._tx.run(
-            lambda uow: uow.payments.open_created_before(cutoff, self._policy.batch))
-        open_ids = {p.id for p in candidates}
-        self._schedule = {k: v for k, v in self._schedule.items() if k in open_ids}
-        for payment in candidates:
-            attempts, due = self._schedule.get(payment.id, (0, now))
-            if due > now or payment.review_reason is not None:
-                continue
-            run.checked += 1
-            await self._check(payment, now, run)
-            self._schedule[payment.id] = (attempts + 1, now + self._policy.interval(attempts))
+        cutoff, after = now - self._policy.min_age, None
+        schedule: dict[str, tuple[int, datetime]] = {}
+        while run.checked < self._policy.batch:
+            page = await self._tx.run(partial(self._page, cutoff, after))
+            for payment in page:
+                attempts, due = self._schedule.get(payment.id, (0, now))
+                schedule[payment.id] = attempts, due
+                if due > now or payment.review_reason is not None \
+                        or run.checked >= self._policy.batch:
+                    continue
+                run.checked += 1
+                await self._check(payment, now, run)
+                schedule[payment.id] = (attempts + 1, now + self._policy.interval(attempts))
+            if len(page) < self._policy.batch:
+                break
+            after = (page[-1].created_at, page[-1].id)
+        else:
+            schedule = {**self._schedule, **schedule}  # stopped early: keep the rest's
+        self._schedule = schedule
         return run
+
+    async def _page(self, cutoff: datetime, after: tuple[datetime, str] | None,
+                    uow: UnitOfWork) -> list[Payment]:
+        return await uow.payments.open_created_before(cutoff, self._policy.batch, after)
 
     async def _check(self, payment: Payment, now: datetime, run: CheckRun) -> None:
         if payment.paylink_id is None:  # the gateway never issued a link: nothing to pay

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +16,7 @@ import uvicorn
 
 from adapters.simulator import SimulatorConfig, running_simulator
 from adapters.simulator.client import SimulatorControl
+from adapters.simulator.runner import RunningSimulator
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
@@ -36,6 +37,7 @@ class LiveStack:
     control: SimulatorControl
     http: aiohttp.ClientSession
     tokens: Any
+    simulator: RunningSimulator | None = None
 
     def auth(self, sub: str, role: str = "student") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.mint(sub, role)}"}
@@ -58,35 +60,59 @@ class LiveStack:
                                headers={**self.auth(student), "Idempotency-Key": key})
 
 
+Configure = Callable[[Container], None]
+
+
 @asynccontextmanager
-async def live_stack(**env: str) -> AsyncIterator[LiveStack]:
-    """Defaults to a fresh SQLite file; pass SKILLPAY_DATABASE_URL to choose another."""
+async def live_stack(configure: Configure | None = None, **env: str) -> AsyncIterator[LiveStack]:
+    """Defaults to a fresh SQLite file; pass SKILLPAY_DATABASE_URL to choose another.
+    `configure(container)` may override providers (a clock, a gateway) before the app starts."""
     with tempfile.TemporaryDirectory(prefix="skillpay-") as folder:
         env.setdefault("SKILLPAY_DATABASE_URL", f"sqlite+aiosqlite:///{folder}/stack.db")
-        async with _stack(env) as stack:
+        async with _stack(env, configure) as stack:
             yield stack
 
 
+def stack_settings(sim: RunningSimulator, port: int, env: dict[str, str]) -> Settings:
+    return Settings.from_env({
+        "SKILLPAY_ENV": "test", "SKILLPAY_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "SKILLPAY_GATEWAY": "ikhokha", "IKHOKHA_API_URL": sim.api_url,
+        "IKHOKHA_APP_ID": APP_ID, "IKHOKHA_APP_SECRET": APP_SECRET,
+        "IKHOKHA_RETRY_DELAY_MS": "0", **env})
+
+
 @asynccontextmanager
-async def _stack(env: dict[str, str]) -> AsyncIterator[LiveStack]:
+async def serving(container: Container, port: int) -> AsyncIterator[Any]:
+    """The API of `container` under uvicorn on 127.0.0.1:`port`; yields the Litestar app."""
+    app = create_app(container)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():  # startup failed (uvicorn logged why): never wait for ever
+            raise RuntimeError(f"the API did not start: {task.exception()!r}")
+        await asyncio.sleep(0.01)
+    try:
+        yield app
+    finally:
+        server.should_exit = True
+        await task
+
+
+def client_session(**options: Any) -> aiohttp.ClientSession:
+    """Idle connections are dropped before uvicorn's 5 s keep-alive ends, so a request
+    never goes out on a connection the server is closing (ServerDisconnectedError)."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(keepalive_timeout=2),
+                                 **options)
+
+
+@asynccontextmanager
+async def _stack(env: dict[str, str], configure: Configure | None) -> AsyncIterator[LiveStack]:
     async with running_simulator(SimulatorConfig(APP_ID, APP_SECRET)) as sim:
         port = free_port()
-        settings = Settings.from_env({
-            "SKILLPAY_ENV": "test", "SKILLPAY_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "SKILLPAY_GATEWAY": "ikhokha", "IKHOKHA_API_URL": sim.api_url,
-            "IKHOKHA_APP_ID": APP_ID, "IKHOKHA_APP_SECRET": APP_SECRET,
-            "IKHOKHA_RETRY_DELAY_MS": "0", **env})
-        container = build_container(settings)
-        app = create_app(container)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                               log_level="warning", lifespan="on"))
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            await asyncio.sleep(0.01)
-        try:
-            async with aiohttp.ClientSession() as http:
-                yield LiveStack(f"http://127.0.0.1:{port}", container,
-                                SimulatorControl(sim.base_url, http), http, app.state.tokens)
-        finally:
-            server.should_exit = True
-            await task
+        container = build_container(stack_settings(sim, port, env))
+        if configure is not None:
+            configure(container)
+        async with serving(container, port) as app, client_session() as http:
+            yield LiveStack(f"http://127.0.0.1:{port}", container,
+                            SimulatorControl(sim.base_url, http), http, app.state.tokens, sim)
