@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 sandbox: $(STAMP)
 	$(BIN)/skillpay sandbox --host 127.0.0.1 --port 8000
 
-## Run the whole suite (unit, contract, integration, e2e, BDD, property).
+## Run the whole suite (unit, contract, integration, e2e, BDD, property); the BDD
+## scenarios run on both stacks and land in reports/cucumber.json (docs/qa.md).
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_FLAGS)
+	@mkdir -p reports
+	$(BIN)/python -m pytest --cucumberjson=reports/cucumber.json $(PYTEST_FLAGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "unit or property" -q

@@ -1,3 +1,4 @@
+@monitoring
 Feature: Operators watch the payments
   So that a drop in successful payments is noticed before students write to support,
   operators see how many checkouts succeed, what goes wrong, and what needs a person.

@@ -1,3 +1,4 @@
+@confirmation
 Feature: We only unlock a course when the money is really there
   The payment provider's message that a payment went through carries no amount and
   could be copied and sent again by anyone. So we always ask the payment provider
@@ -25,17 +26,30 @@ Feature: We only unlock a course when the money is really there
     Then the course "Python 101" is still locked for Thandi
     And the payment is held for a person to review because "amount_mismatch"
 
+  @security
   Scenario: A forged message is refused
     When a forged message says Thandi's payment went through
     Then the message is refused as not coming from the payment provider
     And the course "Python 101" is still locked for Thandi
     And the refusal is written in the security record
 
+  @network
   Scenario: The message never arrives and the checker unlocks the course
     Given Thandi pays successfully on the payment page
     And the payment provider's message is lost on the way
     When 2 minutes pass and our checker runs
     Then the course "Python 101" is unlocked for Thandi
+
+  @security @refunds
+  Scenario: A message replayed after a full refund changes nothing
+    Given Thandi pays successfully on the payment page
+    And the payment provider tells us the payment went through
+    And an admin has refunded everything because "the course was cancelled"
+    When someone sends the payment provider's message again 1 time
+    Then the payment is marked as refunded
+    And Thandi has R499.00 back
+    And the course "Python 101" is no longer open to Thandi
+    And the course was unlocked exactly once
 
   Scenario: The student watches the course unlock live
     Given Thandi is watching her payment page

@@ -1,3 +1,4 @@
+@reconciliation
 Feature: Our books agree with the payment provider's
   As the Beta Skill finance team
   I want our payments compared with what iKhokha reports

@@ -1,3 +1,4 @@
+@security
 Feature: Payments stay private and safe
   As a student of Beta Skill
   I want my payments to be mine alone and my card details never to leave the payment page
@@ -10,12 +11,20 @@ Feature: Payments stay private and safe
     Then Pieter is told there is no such payment
     And Thandi can still see her payment
 
+  Scenario: Another student cannot pay for my course
+    Given a course "Python 101" priced at R499.00 that student "Thandi" has chosen
+    When student "Pieter" starts the checkout for Thandi's course
+    Then Pieter is told there is no such course
+    And no payment page was handed out yet
+
+  @memory-only
   Scenario: Test mode is refused in production
     Given the service is set up for production in every other respect
     But the payment provider is set to test mode
     When the service starts
     Then it refuses to start, saying that test mode is on
 
+  @memory-only
   Scenario: A safe production set-up starts
     Given the service is set up for production in every other respect
     When the service starts
@@ -32,3 +41,12 @@ Feature: Payments stay private and safe
     When Thandi starts a checkout for another course
     Then Thandi is asked to finish or wait for a waiting payment first
     And no new payment page was handed out
+
+  Scenario: A genuine message copied and sent again changes nothing
+    Given a course "Python 101" priced at R499.00 that student "Thandi" has chosen
+    And Thandi has started the checkout
+    And Thandi pays successfully on the payment page
+    And the payment provider tells us the payment went through
+    When someone sends the payment provider's message again 3 times
+    Then the payment is marked as succeeded
+    And the course was unlocked exactly once

@@ -58,6 +58,10 @@ class FakeGateway:
     def fail_next(self, call: str, failure: BaseException, times: int = 1) -> None:
         self._failures[call].extend([failure] * times)
 
+    def clear_failures(self) -> None:
+        """The gateway answers again: forget every failure queued by `fail_next`."""
+        self._failures.clear()
+
     def settle(self, paylink_id: str, status: GatewayStatus,
                reported_amount: Money | None = None, failure_code: str | None = None) -> None:
         link = self.paylinks[paylink_id]

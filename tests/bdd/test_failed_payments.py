@@ -3,4 +3,4 @@ from pytest_bdd import scenarios
 
 pytestmark = pytest.mark.bdd
 
-scenarios("paying_for_a_course.feature")
+scenarios("failed_payments.feature")
