@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from asyncpg import exceptions as pg
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 _DRIVERS = ("asyncpg", "aiosqlite", "sqlalchemy", "sqlite3")
+# Raised by asyncpg itself, often straight from connect: shutting down, starting up,
+# connection lost, too many connections.
+_ASYNCPG_OUTAGES = (pg.OperatorInterventionError, pg.PostgresConnectionError,
+                    pg.InterfaceError, pg.InsufficientResourcesError)
 
 
 def _raised_by_driver(tb: TracebackType | None) -> bool:
@@ -30,8 +35,7 @@ def _is_outage(exc: BaseException) -> bool:
             exc, (OperationalError, InterfaceError))
     if isinstance(exc, (OSError, TimeoutError)):
         return _raised_by_driver(exc.__traceback__)
-    return type(exc).__module__.startswith("asyncpg.exceptions") and "Connection" in \
-        type(exc).__name__
+    return isinstance(exc, _ASYNCPG_OUTAGES)
 
 
 def is_storage_failure(exc: BaseException) -> bool:

@@ -67,3 +67,15 @@ def test_a_bug_in_a_statement_is_not_an_outage():
     assert not is_storage_failure(ProgrammingError("SELECT nope", {}, Exception("no column")))
     assert not is_storage_failure(IntegrityError("INSERT", {}, Exception("duplicate")))
     assert not is_storage_failure(KeyError("payments"))
+
+
+@pytest.mark.parametrize("name", ["CannotConnectNowError", "AdminShutdownError",
+                                  "CrashShutdownError", "ConnectionDoesNotExistError",
+                                  "TooManyConnectionsError", "InterfaceError"])
+def test_postgres_starting_up_or_shutting_down_is_an_outage(name):
+    """Regression (the PostgreSQL power-cut test): while the server restarted, asyncpg
+    raised CannotConnectNowError ("the database system is starting up") straight from
+    connect, which was not recognised and answered 500."""
+    import asyncpg.exceptions
+
+    assert is_storage_failure(getattr(asyncpg.exceptions, name)("the database is away"))
