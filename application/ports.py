@@ -117,6 +117,15 @@ class PaymentFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None
 
+    def admits(self, p: Payment, after: tuple[datetime, str] | None = None) -> bool:
+        """The one reading of the filter (and of a newest-first keyset cursor) that every
+        storage adapter applies to entities it holds in memory."""
+        return ((self.student_id is None or p.student_id == self.student_id)
+                and (self.status is None or p.status is self.status)
+                and (self.created_from is None or p.created_at >= self.created_from)
+                and (self.created_to is None or p.created_at <= self.created_to)
+                and (after is None or (p.created_at, p.id) < after))
+
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:

@@ -49,11 +49,7 @@ class MemoryPayments:
 
     async def list(self, where: PaymentFilter, page: PageRequest) -> Page:
         def keep(p: Payment) -> bool:
-            return ((where.student_id is None or p.student_id == where.student_id)
-                    and (where.status is None or p.status is where.status)
-                    and (where.created_from is None or p.created_at >= where.created_from)
-                    and (where.created_to is None or p.created_at <= where.created_to)
-                    and (page.after is None or (p.created_at, p.id) < page.after))
+            return where.admits(p, page.after)
 
         rows: list[Payment] = [p for p in self._uow.all_rows("payments") if keep(p)]  # type: ignore[misc]
         rows.sort(key=lambda p: (p.created_at, p.id), reverse=True)
