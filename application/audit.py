@@ -23,6 +23,12 @@ def audit_entries_for(events: Iterable[ev.DomainEvent]) -> list[AuditEntry]:
                 at=event.occurred_at, actor="system", entity="payment",
                 entity_id=event.payment_id, action=event.name, from_status=None,
                 to_status=None, reason=event.review_reason))
+        elif isinstance(event, ev.PaymentReviewResolved):
+            entries.append(AuditEntry(
+                at=event.occurred_at, actor=event.actor, entity="payment",
+                entity_id=event.payment_id, action=f"review_{event.action}",
+                from_status=None, to_status=event.status,
+                reason=f"{event.held_for}: {event.reason}"))
         elif isinstance(event, ev.PaymentAnomalyDetected):
             entries.append(AuditEntry(
                 at=event.occurred_at, actor="system", entity="payment",

@@ -27,3 +27,14 @@ class ConcurrentUpdate(ClassifiedFailure):
 class InvalidInput(ClassifiedFailure):
     def __init__(self, detail: str, code: str = "invalid_request") -> None:
         super().__init__(code, detail)
+
+
+class AlreadyEnrolled(ClassifiedFailure):
+    """One purchase per course: the student's existing enrollment is named, so the
+    platform can open it instead of selling the course twice."""
+
+    def __init__(self, enrollment_id: str, status: str) -> None:
+        super().__init__("already_enrolled",
+                         f"the student already has enrollment {enrollment_id} ({status}) "
+                         "for this course")
+        self.extra = {"enrollment_id": enrollment_id}

@@ -20,6 +20,10 @@ class EnrollmentStatus(str, Enum):
     REVOKED = "revoked"
 
 
+# The statuses in which a student holds (or is buying) a course: one per course at most.
+HOLDING = frozenset({EnrollmentStatus.PENDING_PAYMENT, EnrollmentStatus.ACTIVE})
+
+
 class ActivationRefused(DomainError):
     """A payment succeeded for an enrollment that another payment (or a revert) closed."""
 

@@ -83,6 +83,20 @@ class PaymentFlaggedForReview(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentReviewResolved(DomainEvent):
+    """An admin (or a full refund) resolved a held payment: `action` is `accepted`,
+    `rejected`, `reverified` or `refunded`; `held_for` is the review reason it cleared."""
+
+    payment_id: str
+    enrollment_id: str
+    action: str
+    held_for: str
+    actor: str
+    reason: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PaymentAnomalyDetected(DomainEvent):
     """The gateway said something that contradicts a final state; recorded, not applied."""
 

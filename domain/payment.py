@@ -3,15 +3,24 @@
 created -> pending -> succeeded | failed | cancelled | expired
 succeeded -> partially_refunded -> refunded
 
-Terminal states are left only through refunds. A repeated legal transition (the same
-webhook twice) is a no-op. A gateway report that contradicts a final state is an
-anomaly: recorded as an event, never applied.
+Terminal states are left only through refunds and an admin's review resolution. A
+repeated legal transition (the same webhook twice) is a no-op. A gateway report that
+contradicts a final state is an anomaly: recorded as an event, never applied.
+
+Three rules keep a student's money and access right against the real gateway:
+- a confirmation must carry the amount: a SUCCESS without one is re-checked soon and,
+  after the checker's tries, held for review (`amount_unconfirmed`);
+- lag is not fraud: a gateway still PENDING after a final callback is re-checked on a
+  fast schedule (`RECHECK_DELAYS`), never held for review;
+- money the gateway took where we did not expect it (paid after we closed the payment,
+  or held for review) is recorded in `captured_minor`, so an admin can refund or accept
+  it; it is never stuck.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
 from domain import events as ev
@@ -36,6 +45,16 @@ CLOSED_UNPAID = frozenset({PaymentStatus.FAILED, PaymentStatus.CANCELLED, Paymen
 CAPTURED = frozenset(
     {PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED}
 )
+# After a final callback the status call may lag behind: ask again after these delays,
+# then leave the payment to the checker's usual (slower) schedule.
+RECHECK_DELAYS = (timedelta(seconds=5), timedelta(seconds=15), timedelta(seconds=45))
+AMOUNT_UNCONFIRMED = "amount_unconfirmed"
+# Real disagreements between the gateway's facts and ours. Only these hold a payment
+# open for review; anything else that holds one is about money already captured.
+# (`callback_unconfirmed` was set on lag by earlier versions; re-verifying clears it.)
+DISAGREEMENTS = frozenset({"paylink_mismatch", "transaction_id_mismatch",
+                           "currency_mismatch", "amount_mismatch", AMOUNT_UNCONFIRMED,
+                           "callback_unconfirmed"})
 _UNPAID_OUTCOME = {
     GatewayStatus.FAILURE: PaymentStatus.FAILED,
     GatewayStatus.CANCELLED: PaymentStatus.CANCELLED,
@@ -48,6 +67,7 @@ class ApplyOutcome(str, Enum):
 
     CHANGED = "changed"
     UNCHANGED = "unchanged"
+    UNCONFIRMED = "unconfirmed"
     FLAGGED = "flagged"
     ANOMALY = "anomaly"
     HELD_FOR_REVIEW = "held_for_review"
@@ -70,6 +90,9 @@ class Payment:
     reserved_minor: int = 0
     review_reason: str | None = None
     failure_code: str | None = None
+    captured_minor: int = 0
+    recheck_at: datetime | None = None
+    recheck_step: int = 0
     version: int = 0
     events: list[ev.DomainEvent] = field(default_factory=list, repr=False)
 
@@ -98,11 +121,19 @@ class Payment:
         return Money(self.refunded_minor, self.amount.currency)
 
     @property
+    def captured(self) -> Money:
+        """What the gateway took for this payment (0 while nothing is known taken)."""
+        return Money(self.captured_minor, self.amount.currency)
+
+    @property
     def refundable(self) -> Money:
-        if self.status not in CAPTURED:
-            return Money.zero(self.amount.currency)
-        return Money(self.amount.amount_minor - self.refunded_minor - self.reserved_minor,
-                     self.amount.currency)
+        ceiling = min(self.captured_minor, self.amount.amount_minor)  # never beyond the price
+        left = ceiling - self.refunded_minor - self.reserved_minor
+        return Money(max(left, 0), self.amount.currency)
+
+    @property
+    def is_held(self) -> bool:
+        return self.review_reason is not None
 
     @property
     def is_open(self) -> bool:
@@ -178,6 +209,16 @@ class Payment:
             occurred_at=at, student_id=self.student_id, payment_id=self.id,
             enrollment_id=self.enrollment_id, review_reason=reason))
 
+    def recheck_soon(self, *, at: datetime) -> bool:
+        """The gateway has not confirmed yet what it will (lag, or a SUCCESS without its
+        amount): ask it again on the fast schedule. False once that schedule is spent."""
+        if self.recheck_step >= len(RECHECK_DELAYS):
+            self.recheck_at = None
+            return False
+        self.recheck_at = at + RECHECK_DELAYS[self.recheck_step]
+        self.recheck_step += 1
+        return True
+
     def apply_gateway_report(self, report: GatewayReport, *, at: datetime,
                              actor: str) -> ApplyOutcome:
         """Apply what the gateway confirmed. The one path for callbacks, verify and checks."""
@@ -185,28 +226,116 @@ class Payment:
             return ApplyOutcome.HELD_FOR_REVIEW
         disagreement = self.disagreement_with(report)
         if disagreement is not None:
+            if report.status is GatewayStatus.SUCCESS and report.amount is not None:
+                self._note_capture(report.amount.amount_minor, at)
             self.flag_for_review(disagreement, at=at)
             return ApplyOutcome.FLAGGED
         if report.status is GatewayStatus.PENDING:
             return ApplyOutcome.UNCHANGED
         if report.status is GatewayStatus.SUCCESS:
+            if report.amount is None:  # not a confirmation: the amount was never compared
+                return self._unconfirmed_success(at)
             return self._apply_success(at, actor)
+        self.recheck_at = None
         return self._apply_unpaid(_UNPAID_OUTCOME[report.status], report.failure_code, at, actor)
+
+    def _unconfirmed_success(self, at: datetime) -> ApplyOutcome:
+        if self.status in CAPTURED:
+            return ApplyOutcome.UNCHANGED
+        if self.recheck_soon(at=at):
+            self.updated_at = at
+            return ApplyOutcome.UNCONFIRMED
+        self.flag_for_review(AMOUNT_UNCONFIRMED, at=at)
+        return ApplyOutcome.FLAGGED
+
+    def _note_capture(self, amount_minor: int, at: datetime) -> None:
+        """The gateway took money we did not expect to keep: remember how much."""
+        if self.status not in CAPTURED and amount_minor > 0:
+            self.captured_minor = amount_minor
+            self.recheck_at = None
+            self.updated_at = at
 
     def _apply_success(self, at: datetime, actor: str) -> ApplyOutcome:
         if self.status in CAPTURED:
             return ApplyOutcome.UNCHANGED
         if self.status in CLOSED_UNPAID:
             self._anomaly(GatewayStatus.SUCCESS, at)
+            self._note_capture(self.amount.amount_minor, at)
             self.flag_for_review(f"paid_after_{self.status.value}", at=at)
             return ApplyOutcome.ANOMALY
         if self.status is not PaymentStatus.PENDING:
             raise IllegalTransition(f"cannot succeed a {self.status.value} payment")
+        self._succeed(at, actor)
+        return ApplyOutcome.CHANGED
+
+    def _succeed(self, at: datetime, actor: str, reason: str | None = None) -> None:
+        self.captured_minor = self.captured_minor or self.amount.amount_minor
+        self.recheck_at = None
         before = self._move(PaymentStatus.SUCCEEDED, at)
         self.events.append(ev.PaymentSucceeded(
-            **self._transition_fields(before, at, actor),  # type: ignore[arg-type]
-            amount_minor=self.amount.amount_minor, currency=self.amount.currency))
-        return ApplyOutcome.CHANGED
+            **self._transition_fields(before, at, actor, reason),  # type: ignore[arg-type]
+            amount_minor=self.captured_minor, currency=self.amount.currency))
+
+    # -- review resolution (an admin, with a written reason) -------------------------
+    def _require_held(self) -> str:
+        if self.review_reason is None:
+            raise IllegalTransition("this payment is not held for review")
+        return self.review_reason
+
+    def _resolved(self, action: str, at: datetime, actor: str, reason: str) -> None:
+        held = self._require_held()
+        self.review_reason = None
+        self.updated_at = at
+        self.events.append(ev.PaymentReviewResolved(
+            occurred_at=at, student_id=self.student_id, payment_id=self.id,
+            enrollment_id=self.enrollment_id, action=action, held_for=held, actor=actor,
+            reason=reason, status=self.status.value))
+
+    def accept_held(self, *, at: datetime, actor: str, reason: str) -> bool:
+        """An admin accepts the money the gateway took as this course's payment.
+
+        True when the payment now counts as paid (the enrollment may be unlocked)."""
+        self._require_held()
+        paid_now = self.status in OPEN or self.status in CLOSED_UNPAID
+        if paid_now:
+            self._succeed(at, actor, reason)
+        self._resolved("accepted", at, actor, reason)
+        return paid_now
+
+    def reject_held(self, *, at: datetime, actor: str, reason: str) -> None:
+        """An admin decides this payment is not paid. Money the gateway took must be
+        refunded first, so a rejection can never leave captured money behind."""
+        self._require_held()
+        if self.captured_minor > self.refunded_minor:
+            raise IllegalTransition("the gateway captured money for this payment: refund it "
+                                    "instead of rejecting", code="captured_money_unresolved")
+        if self.status in OPEN:
+            self.failure_code = "rejected_in_review"
+            before = self._move(PaymentStatus.FAILED, at)
+            self.recheck_at = None
+            self.events.append(ev.PaymentFailed(
+                **self._transition_fields(before, at, actor, reason)))  # type: ignore[arg-type]
+        self._resolved("rejected", at, actor, reason)
+
+    def reverify_held(self, report: GatewayReport, *, at: datetime, actor: str,
+                      reason: str) -> bool:
+        """Apply the gateway's current answer if it now agrees with our record.
+
+        True when the review was cleared (the answer agreed); the caller applies the
+        report afterwards through the usual path."""
+        held = self._require_held()
+        if held not in DISAGREEMENTS and not held.startswith("paid_after_"):
+            raise IllegalTransition(f"re-verifying cannot resolve {held}: accept the payment "
+                                    "or refund it")
+        if self.disagreement_with(report) is not None:
+            return False
+        if report.status is GatewayStatus.SUCCESS and report.amount is None:
+            return False
+        if report.status is GatewayStatus.SUCCESS and self.status in CLOSED_UNPAID:
+            self._succeed(at, actor, reason)  # we closed it too early; the gateway was paid
+        self.recheck_step = 0
+        self._resolved("reverified", at, actor, reason)
+        return True
 
     def _apply_unpaid(self, to: PaymentStatus, code: str | None, at: datetime,
                       actor: str) -> ApplyOutcome:
@@ -232,8 +361,11 @@ class Payment:
 
     # -- refunds ------------------------------------------------------------------
     def reserve_refund(self, amount: Money) -> None:
-        """Hold `amount` for a refund in flight; nothing beyond the capture can be held."""
-        if self.status not in CAPTURED:
+        """Hold `amount` for a refund in flight; nothing beyond the capture can be held.
+
+        Money captured after we closed the payment (paid after it failed or expired) is
+        refundable too: that is how an admin gives it back."""
+        if self.captured_minor == 0:
             raise NotRefundable(f"a {self.status.value} payment has nothing to refund")
         if amount.currency != self.amount.currency:
             raise RefundExceedsCapture("a refund is paid in the payment's currency",
@@ -258,9 +390,11 @@ class Payment:
             raise IllegalTransition("cannot complete a refund that was not reserved")
         self.reserved_minor -= amount.amount_minor
         self.refunded_minor += amount.amount_minor
-        full = self.refunded_minor == self.amount.amount_minor
+        full = self.refunded_minor >= self.captured_minor
         to = PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED
         before = self._move(to, at)
         self.events.append(ev.PaymentRefunded(
             **self._transition_fields(before, at, actor, reason),  # type: ignore[arg-type]
             refunded_minor=amount.amount_minor, currency=amount.currency))
+        if full and self.review_reason is not None:
+            self._resolved("refunded", at, actor, reason or "captured money refunded")

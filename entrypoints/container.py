@@ -53,11 +53,13 @@ from application.use_cases.reconcile import Reconcile
 from application.use_cases.reconciliation_queries import ReadReconciliations
 from application.use_cases.refund_queries import ConfirmRefund, GetRefund
 from application.use_cases.request_refund import RequestRefund
+from application.use_cases.resolve_review import ResolveReview
 from application.use_cases.retry_callbacks import RetryCallbacks
 from application.use_cases.revert_enrollment import RevertEnrollment
 from application.use_cases.review_queue import PaymentsNeedingReview
 from application.use_cases.start_payment import CheckoutUrls, StartPayment
 from application.use_cases.stats import GetStats
+from application.use_cases.verify_on_return import VerifyOnReturn
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.payment_log import PaymentEventLog
 from entrypoints.readiness import Readiness
@@ -188,6 +190,8 @@ class Container(containers.DeclarativeContainer):
     callback_gateway = providers.Callable(choose_callback_gateway, measured_gateway, settings)
     handle_callback = providers.Singleton(HandleCallback, tx, callback_gateway, verify_payment,
                                           clock, ids, checkout_urls, probe)
+    verify_on_return = providers.Singleton(VerifyOnReturn, tx, verify_payment, clock)
+    resolve_review = providers.Singleton(ResolveReview, tx, verify_payment, applier, clock)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
     check_pending = providers.Singleton(CheckPendingPayments, tx, measured_gateway, verify_payment,
                                         clock)

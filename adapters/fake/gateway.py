@@ -37,6 +37,10 @@ class FakePaylink:
     created_at_day: date
     reported_amount: Money | None = None
     failure_code: str | None = None
+    amount_known: bool = True  # False: answers carry no amount, as a gateway might
+
+    def amount(self) -> Money | None:
+        return (self.reported_amount or self.request.amount) if self.amount_known else None
 
 
 class FakeGateway:
@@ -63,9 +67,12 @@ class FakeGateway:
         self._failures.clear()
 
     def settle(self, paylink_id: str, status: GatewayStatus,
-               reported_amount: Money | None = None, failure_code: str | None = None) -> None:
+               reported_amount: Money | None = None, failure_code: str | None = None,
+               amount_known: bool = True) -> None:
+        """Decide what the gateway answers about a paylink from now on: its status, an
+        amount other than the one asked for, or no amount at all."""
         link = self.paylinks[paylink_id]
-        link.status, link.failure_code = status, failure_code
+        link.status, link.failure_code, link.amount_known = status, failure_code, amount_known
         if reported_amount is not None:
             link.reported_amount = reported_amount
 
@@ -110,8 +117,7 @@ class FakeGateway:
             return None
         return GatewayReport(paylink_id=paylink_id, status=link.status,
                              external_transaction_id=link.request.payment_id,
-                             amount=link.reported_amount or link.request.amount,
-                             failure_code=link.failure_code)
+                             amount=link.amount(), failure_code=link.failure_code)
 
     async def refund(self, *, paylink_id: str, payment_id: str, amount: Money, reason: str,
                      refund_id: str) -> RefundResult:
@@ -127,7 +133,7 @@ class FakeGateway:
             if start <= link.created_at_day <= end:
                 yield GatewayReport(paylink_id=paylink_id, status=link.status,
                                     external_transaction_id=link.request.payment_id,
-                                    amount=link.reported_amount or link.request.amount)
+                                    amount=link.amount())
 
     def verify_callback(self, path: str, headers: Mapping[str, str],
                         raw_body: bytes) -> CallbackNotice:

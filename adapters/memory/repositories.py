@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from application.ports import AuditEntry, InboxItem, Page, PageRequest, PaymentFilter
-from domain.enrollment import Enrollment
+from domain.enrollment import HOLDING, Enrollment
 from domain.payment import OPEN, Payment
 from domain.refund import Refund
 
@@ -40,6 +40,15 @@ class MemoryPayments:
 
     async def open_for_enrollment(self, enrollment_id: str) -> list[Payment]:
         return await self._find(lambda p: p.enrollment_id == enrollment_id and p.status in OPEN)
+
+    async def for_enrollment(self, enrollment_id: str) -> list[Payment]:
+        found = await self._find(lambda p: p.enrollment_id == enrollment_id)
+        return sorted(found, key=lambda p: (p.created_at, p.id))
+
+    async def due_for_recheck(self, now: datetime, limit: int) -> list[Payment]:
+        found = await self._find(lambda p: p.status in OPEN and p.recheck_at is not None
+                                 and p.recheck_at <= now)
+        return sorted(found, key=lambda p: (p.recheck_at, p.id))[:limit]
 
     async def open_created_before(self, cutoff: datetime, limit: int,
                                   after: tuple[datetime, str] | None = None) -> list[Payment]:
@@ -74,6 +83,13 @@ class MemoryEnrollments:
 
     async def get(self, enrollment_id: str) -> Enrollment | None:
         return self._uow.load("enrollments", enrollment_id)  # type: ignore[return-value]
+
+    async def holding(self, student_id: str, course_id: str) -> Enrollment | None:
+        ids = [e.id for e in self._uow.all_rows("enrollments")  # type: ignore[attr-defined]
+               if e.student_id == student_id and e.course_id == course_id]
+        found = [e for e in (self._uow.load("enrollments", i) for i in ids)
+                 if e is not None and e.status in HOLDING]  # type: ignore[attr-defined]
+        return found[0] if found else None  # type: ignore[return-value]
 
 
 class MemoryRefunds:

@@ -23,8 +23,9 @@ from adapters.memory.store import MemoryStore
 from application.audit import audit_entries_for
 from application.errors import ConcurrentUpdate
 from application.ports import AuditEntry, InboxItem
+from domain.enrollment import HOLDING
 from domain.events import DomainEvent
-from domain.payment import Payment
+from domain.payment import OPEN, Payment
 
 _KINDS = ("payments", "enrollments", "refunds")
 
@@ -124,10 +125,31 @@ class MemoryUnitOfWork:
                     raise ConcurrentUpdate("callback already recorded")
         self._check_payments([e for (k, _), e in self._new.items() if k == "payments"]
                              + [e for (k, _), (e, _v) in self._loaded.items() if k == "payments"])
+        self._check_one_per(
+            "enrollments", lambda e: e.status in HOLDING,
+            lambda e: (e.student_id, e.course_id), "an enrollment for this course exists")
+        self._check_one_per("payments", lambda p: p.status in OPEN, lambda p: p.enrollment_id,
+                            "the enrollment already has an open payment")
+
+    def _check_one_per(self, kind: str, counts: Any, key: Any, why: str) -> None:
+        """The partial unique indexes of the SQL schema, judged on the state this commit
+        would leave: committed rows overlaid with this unit of work's rows."""
+        final = dict(self.store.table(kind))
+        final.update({i: e for (k, i), e in self._new.items() if k == kind})
+        final.update({i: e for (k, i), (e, _v) in self._loaded.items() if k == kind})
+        mine = {i for (k, i) in [*self._new, *self._loaded] if k == kind}
+        taken: dict[Any, str] = {}
+        for entity_id, entity in final.items():
+            if not counts(entity):
+                continue
+            other = taken.setdefault(key(entity), entity_id)
+            if other != entity_id and (entity_id in mine or other in mine):
+                raise ConcurrentUpdate(why)
 
     def _check_payments(self, touched: list[Payment]) -> None:
         for payment in touched:
-            if payment.refunded_minor + payment.reserved_minor > payment.amount.amount_minor:
+            ceiling = min(payment.amount.amount_minor, payment.captured_minor)
+            if payment.refunded_minor + payment.reserved_minor > ceiling:
                 raise ConcurrentUpdate("refunds would exceed the captured amount")
             for other in self.store.payments.values():
                 if other.id == payment.id:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Integer
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Integer, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -61,3 +61,10 @@ def timestamp_column(nullable: bool = False) -> Column:  # type: ignore[type-arg
 
 def money_column() -> Column:  # type: ignore[type-arg]
     return Column(BigInteger, nullable=False)
+
+
+def partial_unique_index(name: str, columns: tuple[Any, ...], where: str) -> Index:
+    """A unique index over the rows that match `where`, on SQLite and PostgreSQL alike:
+    the database, not a check-then-insert, keeps the invariant under concurrency."""
+    return Index(name, *columns, unique=True, sqlite_where=text(where),
+                 postgresql_where=text(where))

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, tuple_
 
-from adapters.sql.tables import PaymentRow, RefundRow
+from adapters.sql.tables import EnrollmentRow, PaymentRow, RefundRow
 from application.ports import Page, PageRequest, PaymentFilter
-from domain.enrollment import Enrollment
+from domain.enrollment import HOLDING, Enrollment
 from domain.payment import OPEN, Payment
 from domain.refund import Refund
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _P = PaymentRow.__table__.c  # type: ignore[attr-defined]
 _R = RefundRow.__table__.c  # type: ignore[attr-defined]
+_E = EnrollmentRow.__table__.c  # type: ignore[attr-defined]
 
 
 def _newest_first(items: list[Any]) -> list[Any]:
@@ -72,6 +73,21 @@ class SqlPayments(_Repository):
             _P.enrollment_id == enrollment_id, _P.status.in_([s.value for s in OPEN]))
         return await self._find(statement, lambda p: p.enrollment_id == enrollment_id
                                 and p.status in OPEN)
+
+    async def for_enrollment(self, enrollment_id: str) -> list[Payment]:
+        statement = select(PaymentRow.__table__).where(  # type: ignore[attr-defined]
+            _P.enrollment_id == enrollment_id)
+        return await self._find(statement, lambda p: p.enrollment_id == enrollment_id)
+
+    async def due_for_recheck(self, now: datetime, limit: int) -> list[Payment]:
+        def due(p: Payment) -> bool:
+            return p.status in OPEN and p.recheck_at is not None and p.recheck_at <= now
+
+        statement = (select(PaymentRow.__table__)  # type: ignore[attr-defined]
+                     .where(_P.recheck_at <= now, _P.status.in_([s.value for s in OPEN]))
+                     .order_by(_P.recheck_at, _P.id).limit(limit))
+        found = await self._find(statement, due)
+        return sorted(found, key=lambda p: (p.recheck_at, p.id))[:limit]
 
     async def open_created_before(self, cutoff: datetime, limit: int,
                                   after: tuple[datetime, str] | None = None) -> list[Payment]:
@@ -138,6 +154,17 @@ class SqlEnrollments(_Repository):
 
     async def get(self, enrollment_id: str) -> Enrollment | None:
         return await self._uow.load(self.kind, enrollment_id)  # type: ignore[no-any-return]
+
+    async def holding(self, student_id: str, course_id: str) -> Enrollment | None:
+        def keep(e: Enrollment) -> bool:
+            return e.student_id == student_id and e.course_id == course_id \
+                and e.status in HOLDING
+
+        statement = select(EnrollmentRow.__table__).where(  # type: ignore[attr-defined]
+            _E.student_id == student_id, _E.course_id == course_id,
+            _E.status.in_([s.value for s in HOLDING]))
+        found = await self._find(statement, keep)
+        return found[0] if found else None
 
 
 class SqlRefunds(_Repository):

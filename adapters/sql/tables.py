@@ -3,7 +3,10 @@
 Each row class maps to and from its domain entity explicitly. The constraints repeat
 the domain's invariants so a bug or a race above can never store an impossible state:
 a refund ceiling, one payment per (student, idempotency key) and per paylink, one
-activated enrollment per payment, and only legal statuses.
+activated enrollment per payment, only legal statuses, and two partial unique indexes
+that make concurrent double clicks harmless: at most one enrollment per student and
+course that is awaiting payment or active, and at most one open (created or pending)
+payment per enrollment.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from adapters.sql.column_types import money_column as _money
-from adapters.sql.column_types import status_check
+from adapters.sql.column_types import partial_unique_index, status_check
 from adapters.sql.column_types import timestamp_column as _ts
 from domain.enrollment import Enrollment, EnrollmentStatus
 from domain.money import Money
@@ -71,6 +74,9 @@ class PaymentRow(SQLModel, table=True):
         CheckConstraint("refunded_minor >= 0 AND reserved_minor >= 0 AND "
                         "refunded_minor + reserved_minor <= amount_minor",
                         name="ck_payments_refund_ceiling"),
+        CheckConstraint("captured_minor >= 0 AND "
+                        "refunded_minor + reserved_minor <= captured_minor",
+                        name="ck_payments_refund_within_capture"),
         UniqueConstraint("student_id", "idempotency_key", name="uq_payments_idempotency_key"),
         UniqueConstraint("paylink_id", name="uq_payments_paylink_id"),
     )
@@ -92,6 +98,9 @@ class PaymentRow(SQLModel, table=True):
     reserved_minor: int = Field(default=0, sa_column=_money())
     review_reason: str | None = Field(default=None)
     failure_code: str | None = Field(default=None, max_length=64)
+    captured_minor: int = Field(default=0, sa_column=_money())
+    recheck_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    recheck_step: int = Field(default=0)
     version: int = Field(default=0)
 
     @classmethod
@@ -103,7 +112,8 @@ class PaymentRow(SQLModel, table=True):
                    checkout_url=p.checkout_url, expires_at=p.expires_at,
                    refunded_minor=p.refunded_minor, reserved_minor=p.reserved_minor,
                    review_reason=p.review_reason, failure_code=p.failure_code,
-                   version=p.version)
+                   captured_minor=p.captured_minor, recheck_at=p.recheck_at,
+                   recheck_step=p.recheck_step, version=p.version)
 
     def to_domain(self) -> Payment:
         return Payment(id=self.id, enrollment_id=self.enrollment_id, student_id=self.student_id,
@@ -113,10 +123,22 @@ class PaymentRow(SQLModel, table=True):
                        paylink_id=self.paylink_id, checkout_url=self.checkout_url,
                        expires_at=self.expires_at, refunded_minor=self.refunded_minor,
                        reserved_minor=self.reserved_minor, review_reason=self.review_reason,
-                       failure_code=self.failure_code, version=self.version)
+                       failure_code=self.failure_code, captured_minor=self.captured_minor,
+                       recheck_at=self.recheck_at, recheck_step=self.recheck_step,
+                       version=self.version)
 
+
+_e = EnrollmentRow.__table__.c  # type: ignore[attr-defined]
+# One purchase per course: a second enrollment awaiting payment or active is a lost race.
+partial_unique_index("uq_enrollments_one_holding", (_e.student_id, _e.course_id),
+                     "status IN ('pending_payment', 'active')")
 
 _p = PaymentRow.__table__.c  # type: ignore[attr-defined]
+# One open checkout per enrollment: concurrent Buy clicks get the same paylink.
+partial_unique_index("uq_payments_one_open", (_p.enrollment_id,),
+                     "status IN ('created', 'pending')")
+# The checker's fast lane: payments whose gateway lags behind its callback.
+Index("ix_payments_recheck_at", _p.recheck_at)
 # The transaction history: newest first overall, per student, and per status.
 Index("ix_payments_created_desc", _p.created_at.desc(), _p.id.desc())
 Index("ix_payments_student_created", _p.student_id, _p.created_at, _p.id)

@@ -99,10 +99,12 @@ class SqlUnitOfWork:
     async def _write(self, conn: AsyncConnection, new: list[Tracked], changed: list[Tracked],
                      events: list[DomainEvent]) -> None:
         for kind in KINDS:  # parents first; a fixed order so row locks cannot deadlock
-            for tracked in sorted((t for t in new if t.kind == kind), key=lambda t: t.id):
-                await conn.execute(insert(tracked.table).values(tracked.values()))
+            # Updates before inserts: closing an expired checkout frees the one-open-payment
+            # slot that the new checkout in the same transaction then takes.
             for tracked in sorted((t for t in changed if t.kind == kind), key=lambda t: t.id):
                 await self._update(conn, tracked)
+            for tracked in sorted((t for t in new if t.kind == kind), key=lambda t: t.id):
+                await conn.execute(insert(tracked.table).values(tracked.values()))
         entries = [*self.staged_audit, *audit_entries_for(events)]
         if entries:
             await conn.execute(insert(AuditEntryRow),

@@ -1,11 +1,11 @@
-"""Create an enrollment awaiting payment; read one back."""
+"""Create an enrollment awaiting payment (one per student and course); read one back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from application.actor import Actor, Role
-from application.errors import InvalidInput, NotFound
+from application.errors import AlreadyEnrolled, InvalidInput, NotFound
 from application.ports import Clock, IdGenerator, UnitOfWork
 from application.transaction import Transactions
 from domain.enrollment import Enrollment
@@ -38,6 +38,11 @@ class CreateEnrollment:
                 raise InvalidInput(f"{name} must be 1-128 characters")
 
         async def work(uow: UnitOfWork) -> Enrollment:
+            # One purchase per course. The partial unique index makes a concurrent second
+            # insert lose its race; the re-run then lands here and names the winner.
+            holding = await uow.enrollments.holding(cmd.student_id, cmd.course_id)
+            if holding is not None:
+                raise AlreadyEnrolled(holding.id, holding.status.value)
             enrollment = Enrollment.create(
                 enrollment_id=self._ids.new_id("enr"), student_id=cmd.student_id,
                 course_id=cmd.course_id, price=cmd.price, at=self._clock.now(),

@@ -1,9 +1,10 @@
 """A gateway callback: authenticate, store durably, then confirm and apply.
 
 The callback carries no amount and no timestamp, so it is only a hint: the payment
-changes on what the gateway's status call confirms. The caller answers 200 as soon as
-`receive` returns (the callback is committed); processing failures are retried later
-from the inbox, never answered 5xx.
+changes on what the gateway's status call confirms. When that call still says PENDING
+(the gateway lags behind its own callback) the payment is re-checked soon, never held.
+The caller answers 200 as soon as `receive` returns (the callback is committed);
+processing failures are retried later from the inbox, never answered 5xx.
 """
 
 from __future__ import annotations
@@ -88,16 +89,18 @@ class HandleCallback:
             await self._mark(inbox_id, "orphan")
             return "orphan"
         try:
-            report = await self._gateway.get_status(paylink_id)
+            report = await self._verify.gateway_status(paylink_id)
         except Exception as failure:  # noqa: BLE001 - the inbox keeps it; retried later
             await self._mark(inbox_id, "failed", classify(failure).code)
             return "retry_later"
+        # The status call lagging behind a final callback is ordinary, not a disagreement:
+        # the payment stays pending and the checker asks again within seconds.
         unconfirmed = report is None or (
             claimed.is_final and report.status is GatewayStatus.PENDING)
-        if report is None or unconfirmed:
-            await self._flag(payment_id, "callback_unconfirmed")
-        else:
+        if report is not None:
             await self._verify.apply(payment_id, report, GATEWAY_ACTOR)
+        if unconfirmed:
+            await self._verify.recheck_soon(payment_id, self._clock)
         await self._mark(inbox_id, "processed")
         return "unconfirmed" if unconfirmed else "processed"
 
@@ -105,14 +108,6 @@ class HandleCallback:
     async def _payment_for(uow: UnitOfWork, paylink_id: str) -> str | None:
         payment = await uow.payments.get_by_paylink(paylink_id)
         return payment.id if payment else None
-
-    async def _flag(self, payment_id: str, reason: str) -> None:
-        async def work(uow: UnitOfWork) -> None:
-            payment = await uow.payments.get(payment_id)
-            if payment is not None and payment.is_open:
-                payment.flag_for_review(reason, at=self._clock.now())
-
-        await self._tx.run(work)
 
     async def _mark(self, inbox_id: str, status: str, error: str | None = None) -> None:
         async def work(uow: UnitOfWork) -> None:

@@ -4,10 +4,17 @@ The payment row is committed *before* the gateway is asked for a paylink, with o
 payment id as iKhokha's externalTransactionID, so a crash or timeout in between leaves
 a record that a retry (same Idempotency-Key) or reconciliation completes — never a
 second charge.
+
+Double clicks and parallel tabs (different keys) get the same checkout: the database
+allows one open payment per enrollment (a partial unique index), so a concurrent second
+insert loses its race and its re-run returns the winner. Only one request asks the
+gateway for that payment's paylink; the others wait for it (in this process on the
+same task, across instances by reading the row until the paylink is there).
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,11 +23,16 @@ from application.errors import NotFound
 from application.open_checkouts import DEFAULT_MAX_OPEN_CHECKOUTS, refuse_too_many_open
 from application.ports import Clock, IdGenerator, PaylinkRequest, PaymentGateway, UnitOfWork
 from application.transaction import Transactions
-from domain.classification import classify
+from domain.classification import ClassifiedFailure, classify
 from domain.errors import EnrollmentNotPayable
 from domain.payment import Payment, PaymentStatus
 
 DEFAULT_PAYLINK_LIFETIME = timedelta(hours=24)
+# How long another instance may take to get a paylink for a payment it created before
+# a waiting request asks the gateway itself (longer than the gateway deadline).
+ISSUE_LEASE = timedelta(seconds=40)
+ISSUE_POLL_S = 0.05
+_MAX_TRIED = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +62,20 @@ class StartPayment:
                  max_open_checkouts: int = DEFAULT_MAX_OPEN_CHECKOUTS) -> None:
         self._tx, self._gateway, self._clock, self._ids, self._urls = tx, gateway, clock, ids, urls
         self._max_open = max_open_checkouts
+        self._issuing: dict[str, asyncio.Future[Payment]] = {}
+        self._tried: set[str] = set()
 
     async def __call__(self, cmd: StartPaymentCommand) -> Payment:
         cmd.actor.require(Role.STUDENT, Role.ADMIN)
         payment = await self._tx.run(lambda uow: self._open_payment(uow, cmd))
         if payment.status is not PaymentStatus.CREATED:
             return payment
-        return await self._issue_paylink(payment, cmd.actor)
+        mine = payment.idempotency_key == cmd.idempotency_key
+        if not mine and not self._known_here(payment.id):
+            payment = await self._wait_for_paylink(payment)
+            if payment.status is not PaymentStatus.CREATED:
+                return payment
+        return await self._issue_once(payment, cmd.actor)
 
     async def _open_payment(self, uow: UnitOfWork, cmd: StartPaymentCommand) -> Payment:
         enrollment = await uow.enrollments.get(cmd.enrollment_id)
@@ -70,9 +89,16 @@ class StartPayment:
         if not enrollment.is_payable:
             raise EnrollmentNotPayable(f"enrollment is {enrollment.status.value}")
         now = self._clock.now()
-        for open_payment in await uow.payments.open_for_enrollment(enrollment.id):
-            if open_payment.expires_at is None or open_payment.expires_at > now:
-                return open_payment  # the checkout already in progress, not a second one
+        for earlier in await uow.payments.for_enrollment(enrollment.id):
+            if earlier.is_held:  # money we did not expect, or facts that disagree
+                raise ClassifiedFailure("payment_under_review",
+                                        f"payment {earlier.id} of this enrollment is held "
+                                        "for review")
+            if not earlier.is_open:
+                continue
+            if earlier.expires_at is None or earlier.expires_at > now:
+                return earlier  # the checkout already in progress, not a second one
+            earlier.expire(at=now, actor=cmd.actor.label)  # frees the one open slot
         await refuse_too_many_open(uow, enrollment.student_id, now, self._max_open)
         payment = Payment.create(
             payment_id=self._ids.new_id("pay"), enrollment_id=enrollment.id,
@@ -80,6 +106,41 @@ class StartPayment:
             actor=cmd.actor.label, idempotency_key=cmd.idempotency_key)
         await uow.payments.add(payment)
         return payment
+
+    def _known_here(self, payment_id: str) -> bool:
+        """This process is asking, or has asked, the gateway for this payment's paylink."""
+        return payment_id in self._issuing or payment_id in self._tried
+
+    async def _wait_for_paylink(self, payment: Payment) -> Payment:
+        """Another request (maybe another instance) created this payment and is asking
+        the gateway: wait for its paylink instead of asking a second time, up to a lease."""
+        while self._clock.now() < payment.created_at + ISSUE_LEASE:
+            await asyncio.sleep(ISSUE_POLL_S)
+            current = await self._tx.run(lambda uow: uow.payments.get(payment.id))
+            if current is None:  # pragma: no cover - rows are never deleted
+                raise NotFound("payment")
+            if current.status is not PaymentStatus.CREATED or self._known_here(payment.id):
+                return current
+        return payment
+
+    async def _issue_once(self, payment: Payment, actor: Actor) -> Payment:
+        """One gateway call per payment in this process, shared by every waiting request,
+        and finished even when the request that started it goes away."""
+        running = self._issuing.get(payment.id)
+        if running is None:
+            running = asyncio.ensure_future(self._issue_paylink(payment, actor))
+            self._issuing[payment.id] = running
+            self._tried.add(payment.id)
+
+            def forget(done: asyncio.Future[Payment]) -> None:
+                self._issuing.pop(payment.id, None)
+                if not done.cancelled() and done.exception() is None:
+                    self._tried.discard(payment.id)  # remember failures only
+                elif len(self._tried) > _MAX_TRIED:
+                    self._tried.clear()
+
+            running.add_done_callback(forget)
+        return await asyncio.shield(running)
 
     async def _issue_paylink(self, payment: Payment, actor: Actor) -> Payment:
         request = PaylinkRequest(

@@ -40,7 +40,7 @@ async def run_idempotent(requests: IdempotentRequests, actor: Actor, route: str,
             if c.code == "internal_error" or c.retryable:
                 raise  # transient or unknown: not stored, the client's retry runs again
             problem, _ = problem_for(c.code, getattr(failure, "detail", "") or str(failure),
-                                     route)
+                                     route, failure)
             return StoredResponse(c.http_status, msgspec.json.encode(problem), PROBLEM_JSON), True
 
     stored = await requests.run(f"{actor.sub}:{route}", checked, fingerprint(body), handler)

@@ -26,19 +26,24 @@ _HTTP_CODES = {400: "invalid_request", 401: "unauthenticated", 403: "forbidden",
                404: "not_found", 405: "invalid_request", 413: "payload_too_large"}
 
 
-def problem_for(code: str, detail: str,
-                instance: str | None = None) -> tuple[Problem, dict[str, str]]:
+def problem_for(code: str, detail: str, instance: str | None = None,
+                failure: BaseException | None = None) -> tuple[Problem, dict[str, str]]:
+    """`failure` may carry `extra` members that tell the client what to do instead
+    (already_enrolled names the existing enrollment)."""
     c = CATALOGUE[code]
+    extra = getattr(failure, "extra", None) or {}
     problem = Problem(type=f"https://docs.betaskill.co.za/payments/errors#{code}",
                       title=c.title, status=c.http_status, detail=detail, code=code,
                       category=c.category.value, retryable=c.retryable,
-                      user_message=c.user_message, instance=instance)
+                      user_message=c.user_message, instance=instance,
+                      enrollment_id=extra.get("enrollment_id"))
     return problem, {}
 
 
 def problem_response(code: str, detail: str, instance: str | None = None,
-                     retry_after_s: float | None = None) -> Response[bytes]:
-    problem, headers = problem_for(code, detail, instance)
+                     retry_after_s: float | None = None,
+                     failure: BaseException | None = None) -> Response[bytes]:
+    problem, headers = problem_for(code, detail, instance, failure)
     if retry_after_s is not None or code in ("gateway_rate_limited", "gateway_circuit_open"):
         headers["Retry-After"] = str(max(1, int(retry_after_s or 1)))
     return Response(msgspec.json.encode(problem), status_code=problem.status,
@@ -68,7 +73,7 @@ def _problem_for_exception(request: Request, exc: Exception) -> Response[bytes]:
     if isinstance(exc, ClassifiedFailure):
         c = classify(exc)
         log.log(_LEVELS[c.severity], "request failed: %s", c.code)
-        return problem_response(c.code, exc.detail or c.title, path, exc.retry_after_s)
+        return problem_response(c.code, exc.detail or c.title, path, exc.retry_after_s, exc)
     if isinstance(exc, ValidationException):
         code, detail = _detail_of_validation(exc)
         return problem_response(code, detail, path)

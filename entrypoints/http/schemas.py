@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -31,6 +31,14 @@ class CreateEnrollmentBody(msgspec.Struct, forbid_unknown_fields=True):
 
 class CreatePaymentBody(msgspec.Struct, forbid_unknown_fields=True):
     enrollment_id: Id
+
+
+class ReviewBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Resolve a held payment: `reverify` (apply the gateway's answer if it now agrees),
+    `accept` (the captured money pays for the course) or `reject` (not paid)."""
+
+    action: Literal["reverify", "accept", "reject"]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
 class MoneyOut(msgspec.Struct):
@@ -74,13 +82,14 @@ class PaymentOut(msgspec.Struct):
     user_message: str
     created_at: datetime
     updated_at: datetime
+    captured_amount: MoneyOut  # what the gateway took (also when we did not expect it)
 
     @classmethod
     def of(cls, p: Payment) -> PaymentOut:
         return cls(p.id, p.enrollment_id, p.student_id, p.status.value, MoneyOut.of(p.amount),
                    MoneyOut.of(p.refunded), p.checkout_url, p.expires_at, p.paylink_id,
                    p.review_reason, p.failure_code, student_message(p), p.created_at,
-                   p.updated_at)
+                   p.updated_at, MoneyOut.of(p.captured))
 
 
 class PaymentPage(msgspec.Struct):
@@ -100,6 +109,7 @@ class Problem(msgspec.Struct, omit_defaults=True):
     retryable: bool
     user_message: str
     instance: str | None = None
+    enrollment_id: str | None = None  # already_enrolled: the enrollment that exists
 
 
 def encode_cursor(created_at: datetime, payment_id: str) -> str:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from domain.classification import ClassifiedFailure
@@ -37,13 +39,46 @@ async def test_a_forged_callback_is_refused_and_recorded(world):
     assert [a.action for a in world.store.audit if a.entity == "webhook"] == ["callback_rejected"]
 
 
-async def test_success_the_gateway_does_not_confirm_is_flagged_not_fulfilled(world):
+async def test_a_gateway_lagging_behind_its_callback_is_rechecked_not_held(world):
     enrollment, payment = await paid_checkout(world, GatewayStatus.PENDING)
     body, headers = world.gateway.signed_callback(payment.paylink_id, status="SUCCESS")
     receipt = await world.handle_callback(headers, body)
     assert receipt.outcome == "unconfirmed"
     row = world.payment_row(payment.id)
-    assert row.status is PaymentStatus.PENDING and row.review_reason == "callback_unconfirmed"
+    assert row.status is PaymentStatus.PENDING and row.review_reason is None
+    assert row.recheck_at == world.clock.now() + timedelta(seconds=5)
+    assert world.enrollment_row(enrollment.id).status is EnrollmentStatus.PENDING_PAYMENT
+
+
+async def test_the_checker_unlocks_once_the_lagging_gateway_catches_up(world):
+    enrollment, payment = await paid_checkout(world, GatewayStatus.PENDING)
+    body, headers = world.gateway.signed_callback(payment.paylink_id, status="SUCCESS")
+    await world.handle_callback(headers, body)
+    world.clock.advance(seconds=5)
+    await world.check_pending()  # still lagging: asked again later, still not held
+    row = world.payment_row(payment.id)
+    assert row.review_reason is None and row.recheck_at == world.clock.now() + timedelta(
+        seconds=15)
+    world.gateway.settle(payment.paylink_id, GatewayStatus.SUCCESS)
+    world.clock.advance(seconds=15)
+    run = await world.check_pending()
+    assert run.changed == 1
+    assert world.payment_row(payment.id).status is PaymentStatus.SUCCEEDED
+    assert world.enrollment_row(enrollment.id).status is EnrollmentStatus.ACTIVE
+
+
+async def test_a_success_without_an_amount_is_not_a_confirmation(world):
+    enrollment, payment = await paid_checkout(world)
+    world.gateway.settle(payment.paylink_id, GatewayStatus.SUCCESS, amount_known=False)
+    body, headers = world.gateway.signed_callback(payment.paylink_id)
+    await world.handle_callback(headers, body)
+    row = world.payment_row(payment.id)
+    assert row.status is PaymentStatus.PENDING and row.review_reason is None
+    for delay in (5, 15, 45):  # the checker's fast lane asks again, then gives up
+        world.clock.advance(seconds=delay)
+        await world.check_pending()
+    row = world.payment_row(payment.id)
+    assert row.status is PaymentStatus.PENDING and row.review_reason == "amount_unconfirmed"
     assert world.enrollment_row(enrollment.id).status is EnrollmentStatus.PENDING_PAYMENT
 
 

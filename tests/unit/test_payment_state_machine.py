@@ -21,13 +21,17 @@ def pending(amount: int = 10000) -> Payment:
 
 
 def report(status: GatewayStatus, **kw) -> GatewayReport:
+    """What the gateway says; a SUCCESS carries the amount charged (10000 unless said)."""
+    if status is GatewayStatus.SUCCESS:
+        kw.setdefault("amount", Money(10000, "ZAR"))
     return GatewayReport(paylink_id=kw.pop("paylink_id", "pl1"), status=status,
                          external_transaction_id=kw.pop("ext", "pay_1"), **kw)
 
 
 def succeeded(amount: int = 10000) -> Payment:
     p = pending(amount)
-    p.apply_gateway_report(report(GatewayStatus.SUCCESS), at=T0, actor="gw")
+    p.apply_gateway_report(report(GatewayStatus.SUCCESS, amount=Money(amount, "ZAR")), at=T0,
+                           actor="gw")
     return p
 
 

@@ -57,6 +57,8 @@ def _sample(info):
         return _sample(info.type)
     if isinstance(info, msgspec.inspect.StrType):
         return "ZAR" if info.pattern else "x"
+    if isinstance(info, msgspec.inspect.LiteralType):
+        return info.values[0]
     if isinstance(info, msgspec.inspect.IntType):
         return 100
     if isinstance(info, msgspec.inspect.BoolType):

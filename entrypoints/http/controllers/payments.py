@@ -13,6 +13,11 @@ from application.actor import Actor
 from application.idempotency import IdempotentRequests
 from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.payment_queries import GetPayment, ListPayments, ListPaymentsQuery
+from application.use_cases.resolve_review import (
+    ResolveReview,
+    ResolveReviewCommand,
+    ReviewAction,
+)
 from application.use_cases.start_payment import StartPayment, StartPaymentCommand
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.http.csv_export import CsvStream, csv_export, wants_csv
@@ -23,6 +28,7 @@ from entrypoints.http.schemas import (
     CreatePaymentBody,
     PaymentOut,
     PaymentPage,
+    ReviewBody,
     decode_cursor,
     encode_cursor,
 )
@@ -65,6 +71,20 @@ class PaymentController(Controller):
     async def verify(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
                      verify_payment: NamedDependency[VerifyPayment]) -> PaymentOut:
         return PaymentOut.of(await verify_payment(actor, payment_id))
+
+    @post("/{payment_id:str}/review", status_code=200,
+          summary="Resolve a payment held for review (admin; reason required, audited)",
+          description="`reverify` asks the gateway again and applies its answer if it now "
+                      "agrees with our record; `accept` takes the captured money as the "
+                      "course's payment and unlocks the course; `reject` closes it unpaid "
+                      "(refused with 409 while captured money is not refunded). A payment "
+                      "that is not held answers 409.")
+    async def review(self, request: Request[Any, Any, Any], payment_id: FromPath[str],
+                     data: JSONBody[ReviewBody], actor: NamedDependency[Actor],
+                     resolve_review: NamedDependency[ResolveReview]) -> PaymentOut:
+        body = await strict_body(request, ReviewBody)
+        return PaymentOut.of(await resolve_review(ResolveReviewCommand(
+            actor, payment_id, ReviewAction(body.action), body.reason)))
 
     @get("/{payment_id:str}/audit", summary="Audit trail of a payment and its enrollment "
                                             "(admin)")
