@@ -2,7 +2,10 @@
 
 `fake`: adapters/fake/gateway.py in-process. `ikhokha`: the real adapter talking HTTP
 to the simulator on an ephemeral port (settled through the simulator's controls, the
-callback captured as the simulator really sent it).
+callback captured as the simulator really sent it). The simulator answers status like
+iK Pay, without a currency, so the ikhokha case also proves that such an amount is
+read as ZAR. A harness without a way to make its gateway answer a SUCCESS without an
+amount (`pay_without_amount` None) skips that one test, saying so.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from adapters.simulator import SimulatorConfig, running_simulator
 from adapters.simulator.client import SimulatorControl
 from application.ports import PaylinkRequest, PaymentGateway, RefundResult
 from domain.classification import ClassifiedFailure
-from domain.gateway_report import GatewayStatus
+from domain.gateway_report import GatewayReport, GatewayStatus
 from domain.money import Money
 
 pytestmark = pytest.mark.contract
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 CALLBACK = "http://127.0.0.1:9/webhooks/ikhokha"  # nothing listens: delivery fails fast
+PRICE = 49900
 
 
 class FixedClock:
@@ -44,11 +48,15 @@ class Harness:
     gateway: PaymentGateway
     pay: Callable[[str], Awaitable[None]]
     last_callback: Callable[[str], Awaitable[Callback]]
+    # pay, but the gateway then reports this amount (cents) instead of the one charged
+    pay_reporting: Callable[[str, int], Awaitable[None]]
+    # pay, but the gateway's status and history then carry no amount at all
+    pay_without_amount: Callable[[str], Awaitable[None]] | None = None
 
 
 def request(payment_id: str = "pay_contract_1") -> PaylinkRequest:
     return PaylinkRequest(payment_id=payment_id, enrollment_id="enr_1",
-                          amount=Money(49900, "ZAR"), description="Python for data — Joe's",
+                          amount=Money(PRICE, "ZAR"), description="Python for data — Joe's",
                           callback_url=CALLBACK, success_url="http://app/ok",
                           failure_url="http://app/failed", cancel_url="http://app/cancelled")
 
@@ -63,7 +71,11 @@ async def _fake() -> AsyncIterator[Harness]:
         body, headers = fake.signed_callback(paylink_id)
         return "/webhooks/ikhokha", headers, body
 
-    yield Harness(fake, pay, last_callback)
+    async def pay_reporting(paylink_id: str, amount_minor: int) -> None:
+        fake.settle(paylink_id, GatewayStatus.SUCCESS,
+                    reported_amount=Money(amount_minor, "ZAR"))
+
+    yield Harness(fake, pay, last_callback, pay_reporting)
 
 
 async def _ikhokha() -> AsyncIterator[Harness]:
@@ -82,8 +94,16 @@ async def _ikhokha() -> AsyncIterator[Harness]:
                     if c.get("paylinkID") == paylink_id and "body" in c][-1]
             return urlsplit(sent["url"]).path, sent["headers"], sent["body"].encode()
 
+        async def pay_reporting(paylink_id: str, amount_minor: int) -> None:
+            await control.set_faults(status_amount_delta=amount_minor - PRICE)
+            await control.settle(paylink_id, "pay")
+
+        async def pay_without_amount(paylink_id: str) -> None:
+            await control.set_faults(status_amount_missing=True)
+            await control.settle(paylink_id, "pay")
+
         try:
-            yield Harness(gateway, pay, last_callback)
+            yield Harness(gateway, pay, last_callback, pay_reporting, pay_without_amount)
         finally:
             await gateway.aclose()
 
@@ -153,3 +173,30 @@ async def test_verify_callback_accepts_genuine_and_rejects_forged(harness: Harne
         harness.gateway.verify_callback(path, headers,
                                         json.dumps(forged, separators=(",", ":")).encode())
     assert err.value.code == "invalid_signature"
+
+
+async def _reports(harness: Harness, paylink_id: str) -> list[GatewayReport]:
+    status = await harness.gateway.get_status(paylink_id)
+    day = NOW.date()
+    listed = [r async for r in harness.gateway.history(day, day) if r.paylink_id == paylink_id]
+    assert status is not None and len(listed) == 1
+    return [status, *listed]
+
+
+async def test_a_status_of_another_amount_is_reported_as_that_amount_in_zar(
+        harness: Harness) -> None:
+    link = await harness.gateway.create_paylink(request())
+    await harness.pay_reporting(link.paylink_id, 100)
+    for report in await _reports(harness, link.paylink_id):
+        assert report.status is GatewayStatus.SUCCESS
+        assert report.amount == Money(100, "ZAR")  # what the gateway said, not our price
+
+
+async def test_a_success_without_amount_is_reported_with_amount_none(harness: Harness) -> None:
+    if harness.pay_without_amount is None:
+        pytest.skip("this gateway double cannot yet answer a SUCCESS without an amount")
+    link = await harness.gateway.create_paylink(request())
+    await harness.pay_without_amount(link.paylink_id)
+    for report in await _reports(harness, link.paylink_id):
+        assert report.status is GatewayStatus.SUCCESS
+        assert report.amount is None  # never filled in with the amount we asked for

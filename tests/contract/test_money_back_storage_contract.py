@@ -10,7 +10,7 @@ import pytest
 from adapters.memory.reconciliation_reports import MemoryReconciliationReports
 from adapters.sql.reconciliation_reports import SqlReconciliationReports
 from application.reconciliation.report import ReconciliationReport
-from tests.support.builders import T0, enrollment, payment
+from tests.support.builders import T0, enrollment, own_enrollments, payment
 
 pytestmark = [pytest.mark.contract,
               pytest.mark.parametrize("backend", ["memory", "sqlite", "postgres"],
@@ -18,11 +18,13 @@ pytestmark = [pytest.mark.contract,
 
 
 async def test_payments_of_a_period_come_oldest_first_in_keyset_batches(backend):
-    made = [payment(f"pay_{i:02d}", at=T0 + timedelta(hours=i // 2)) for i in range(9)]
-    outside = [payment("pay_before", at=T0 - timedelta(seconds=1)),
-               payment("pay_after", at=T0 + timedelta(days=1))]
+    made = [payment(f"pay_{i:02d}", f"enr_{i:02d}", at=T0 + timedelta(hours=i // 2))
+            for i in range(9)]
+    outside = [payment("pay_before", "enr_before", at=T0 - timedelta(seconds=1)),
+               payment("pay_after", "enr_after", at=T0 + timedelta(days=1))]
     async with backend.uow_factory() as uow:
-        await uow.enrollments.add(enrollment())
+        for e in own_enrollments(*made, *outside):
+            await uow.enrollments.add(e)
         for p in [*made, *outside]:
             await uow.payments.add(p)
         await uow.commit()

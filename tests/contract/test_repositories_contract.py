@@ -24,7 +24,7 @@ from application.ports import (
 from domain.money import Money
 from domain.payment import PaymentStatus
 from domain.refund import Refund
-from tests.support.builders import T0, enrollment, payment, succeeded
+from tests.support.builders import T0, enrollment, own_enrollments, payment, succeeded
 
 pytestmark = [pytest.mark.contract,
               pytest.mark.parametrize("backend", ["memory", "sqlite", "postgres"],
@@ -84,12 +84,12 @@ async def test_lookups(backend):
 
 
 async def test_open_payments_created_before_a_cutoff_oldest_first(backend):
-    older = payment("pay_old", at=T0, paylink="pl_old")
-    newer = payment("pay_new", at=T0 + timedelta(minutes=5), paylink="pl_new")
-    latest = payment("pay_late", at=T0 + timedelta(minutes=30), paylink="pl_late")
-    closed = payment("pay_closed", at=T0, paylink="pl_closed")
+    older = payment("pay_old", "enr_old", at=T0, paylink="pl_old")
+    newer = payment("pay_new", "enr_new", at=T0 + timedelta(minutes=5), paylink="pl_new")
+    latest = payment("pay_late", "enr_late", at=T0 + timedelta(minutes=30), paylink="pl_late")
+    closed = payment("pay_closed", "enr_old", at=T0, paylink="pl_closed")
     closed.expire(at=T0, actor="system")
-    await store(backend, enrollment(), latest, newer, older, closed)
+    await store(backend, *own_enrollments(latest, newer, older), latest, newer, older, closed)
     async with backend.uow_factory() as uow:
         found = await uow.payments.open_created_before(T0 + timedelta(minutes=10), 10)
         assert [p.id for p in found] == ["pay_old", "pay_new"]
@@ -98,9 +98,9 @@ async def test_open_payments_created_before_a_cutoff_oldest_first(backend):
 
 
 async def test_history_filters_and_keyset_pagination(backend):
-    await store(backend, enrollment(), enrollment("enr_2", student="stu_2"))
-    made = [payment(f"pay_{i}", at=T0 + timedelta(minutes=i // 2)) for i in range(7)]
-    made.append(payment("pay_x", eid="enr_2", student="stu_2", at=T0 + timedelta(minutes=9)))
+    made = [payment(f"pay_{i}", f"enr_{i}", at=T0 + timedelta(minutes=i // 2)) for i in range(7)]
+    made.append(payment("pay_x", eid="enr_x", student="stu_2", at=T0 + timedelta(minutes=9)))
+    await store(backend, *own_enrollments(*made))
     made[3].attach_paylink(paylink_id="pl_3", checkout_url="u", expires_at=T0, at=T0, actor="s")
     await store(backend, *made)
     seen, after, pages = [], None, []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
+COURSES = itertools.count(1)
+
 
 @dataclass
 class Api:
@@ -25,9 +28,12 @@ class Api:
     def auth(self, sub: str, role: str = "student") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.mint(sub, role)}"}
 
-    def enrollment(self, student_id: str = "stu-1", amount: int = 49900) -> dict[str, Any]:
+    def enrollment(self, student_id: str = "stu-1", amount: int = 49900,
+                   course_id: str | None = None) -> dict[str, Any]:
+        """A new enrollment; each in its own course unless said (one purchase per course)."""
+        course_id = course_id or f"course-{next(COURSES)}"
         r = self.client.post("/api/v1/enrollments", headers=self.auth("platform", "service"),
-                             json={"student_id": student_id, "course_id": "python-101",
+                             json={"student_id": student_id, "course_id": course_id,
                                    "price": {"amount": amount, "currency": "ZAR"}})
         assert r.status_code == 201, r.text
         return r.json()  # type: ignore[no-any-return]

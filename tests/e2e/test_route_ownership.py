@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from domain.gateway_report import GatewayStatus
+from domain.money import Money
 from tests.support.secure_api import BASE_ENV, secure_api
 
 pytestmark = pytest.mark.e2e
@@ -33,6 +34,9 @@ OWNED = {
     ("POST", "/api/v1/payments/{payment_id:str}/refunds"):
         Owned("paid_payment", admin_only=True, body={"reason": "owner test"},
               headers={"Idempotency-Key": "owner-test-refund-0001"}),
+    ("POST", "/api/v1/payments/{payment_id:str}/review"):
+        Owned("held_payment", admin_only=True,
+              body={"action": "accept", "reason": "owner test: the amount was checked"}),
     ("GET", "/api/v1/refunds/{refund_id:str}"): Owned("refund"),
     ("POST", "/api/v1/refunds/{refund_id:str}/confirm"):
         Owned("manual_refund", admin_only=True, body={"gateway_reference": "IK-REF-0001"}),
@@ -100,10 +104,14 @@ def create(api, resource: str, owner: str) -> str:
     payment = r.json()
     if resource == "payment":
         return payment["id"]
-    api.gateway.settle(payment["gateway_reference"], GatewayStatus.SUCCESS)
+    if resource == "held_payment":  # the gateway reports another amount: held for review
+        api.gateway.settle(payment["gateway_reference"], GatewayStatus.SUCCESS,
+                           reported_amount=Money(payment["amount"]["amount"] - 100, "ZAR"))
+    else:
+        api.gateway.settle(payment["gateway_reference"], GatewayStatus.SUCCESS)
     body, headers = api.gateway.signed_callback(payment["gateway_reference"])
     assert api.client.post("/webhooks/ikhokha", content=body, headers=headers).status_code == 200
-    if resource == "paid_payment":
+    if resource in ("paid_payment", "held_payment"):
         return payment["id"]
     if resource == "active_enrollment":
         return enrollment["id"]

@@ -13,9 +13,17 @@ T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
 def enrollment(eid: str = "enr_1", student: str = "stu_1", at: datetime = T0,
-               price: int = 49900) -> Enrollment:
-    return Enrollment.create(enrollment_id=eid, student_id=student, course_id="course_py",
+               price: int = 49900, course: str | None = None) -> Enrollment:
+    """One course per enrollment unless said: a student holds a course only once."""
+    return Enrollment.create(enrollment_id=eid, student_id=student,
+                             course_id=course or f"course_{eid}",
                              price=Money(price, "ZAR"), at=at, actor="service:test")
+
+
+def own_enrollments(*payments: Payment) -> list[Enrollment]:
+    """An enrollment for each payment's enrollment id: at most one open payment each."""
+    return [enrollment(eid, student) for eid, student in
+            dict.fromkeys((p.enrollment_id, p.student_id) for p in payments)]
 
 
 def payment(pid: str = "pay_1", eid: str = "enr_1", student: str = "stu_1",

@@ -4,6 +4,7 @@ HTTP to the iK Pay simulator, both in the test's event loop on ephemeral ports."
 from __future__ import annotations
 
 import asyncio
+import itertools
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -22,6 +23,8 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
 APP_ID, APP_SECRET = "stack-app-id", "stack-app-secret-value"
+
+COURSES = itertools.count(1)
 
 
 def free_port() -> int:
@@ -46,10 +49,13 @@ class LiveStack:
         async with self.http.request(method, self.base_url + path, **kw) as r:
             return r.status, await r.json(content_type=None)
 
-    async def enrollment(self, student: str = "stu-1", amount: int = 49900) -> dict[str, Any]:
+    async def enrollment(self, student: str = "stu-1", amount: int = 49900,
+                         course_id: str | None = None) -> dict[str, Any]:
+        """A new enrollment; each in its own course unless said (one purchase per course)."""
+        course_id = course_id or f"course-{next(COURSES)}"
         status, body = await self.call(
             "POST", "/api/v1/enrollments", headers=self.auth("platform", "service"),
-            json={"student_id": student, "course_id": "python-101",
+            json={"student_id": student, "course_id": course_id,
                   "price": {"amount": amount, "currency": "ZAR"}})
         assert status == 201, body
         return body  # type: ignore[no-any-return]

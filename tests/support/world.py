@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from domain.enrollment import Enrollment
 from domain.money import Money
 from domain.payment import Payment
 
+COURSES = itertools.count(1)
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 SERVICE = Actor("platform", Role.SERVICE)
 ADMIN = Actor("admin-1", Role.ADMIN)
@@ -69,7 +71,9 @@ class World:
             self.idempotency_store or MemoryIdempotencyStore(self.store), self.clock)
 
     async def enrollment(self, student_id: str = "stu-1", amount: int = 49900,
-                         currency: str = "ZAR", course_id: str = "python-101") -> Enrollment:
+                         currency: str = "ZAR", course_id: str | None = None) -> Enrollment:
+        """A new enrollment; each in its own course unless said (one purchase per course)."""
+        course_id = course_id or f"course-{next(COURSES)}"
         return await self.create_enrollment(CreateEnrollmentCommand(
             SERVICE, student_id, course_id, Money(amount, currency)))
 
