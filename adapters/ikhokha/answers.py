@@ -43,13 +43,22 @@ def paylink(answer: Answer, payment_id: str, now: datetime) -> Paylink:
     return Paylink(created.paylinkID, created.paylinkUrl, now + pp.PAYLINK_LIFETIME)
 
 
+def reported_amount(item: StatusResponse) -> Money | None:
+    """The amount a status or history item reports, or None when it names none.
+
+    No currency means ZAR (pp.STATUS_DEFAULT_CURRENCY). No amount stays None: the
+    domain does not take a SUCCESS without an amount as a confirmation."""
+    if item.amount is None:
+        return None
+    currency = pp.STATUS_DEFAULT_CURRENCY if item.currency is None else item.currency
+    try:
+        return Money(item.amount, currency)
+    except InvalidMoney:
+        raise ClassifiedFailure("gateway_malformed_response", "amount not valid") from None
+
+
 def report(item: StatusResponse) -> GatewayReport:
-    amount = None
-    if item.amount is not None and item.currency is not None:
-        try:
-            amount = Money(item.amount, item.currency)
-        except InvalidMoney:
-            raise ClassifiedFailure("gateway_malformed_response", "amount not valid") from None
+    amount = reported_amount(item)
     return GatewayReport(paylink_id=item.paylinkID, status=pp.map_status(item.status),
                          external_transaction_id=item.externalTransactionID, amount=amount)
 

@@ -1,8 +1,12 @@
 """Verify an iK Pay callback and derive its dedupe key from the SIGNED content only.
 
 Order (IKHOKHA.md): `ik-appid` equals our app id; signature over (path + raw body);
-if that fails, over the compact re-serialisation without the unsigned `text` member.
-The dedupe key ignores `text`, so the same callback with new prose is a duplicate.
+if that fails, over (path + the compact re-serialisation without the unsigned `text`
+member, member order kept). The fallback puts no condition on how the raw body was
+spaced or escaped: a pretty-printed or \\u-escaped copy carries the same signed members,
+and any change of a signed member's value or order breaks the signature. The dedupe key
+is derived from that compact signed content, so new prose, new spacing or new escaping
+of the same callback is a duplicate.
 """
 
 from __future__ import annotations
@@ -26,12 +30,6 @@ def compact_without_unsigned(data: dict[str, Any]) -> str:
     return json.dumps(kept, separators=(",", ":"), ensure_ascii=False)
 
 
-def _carries_unsigned_prose(data: dict[str, Any], text: str) -> bool:
-    """The fallback is for iKhokha's own compact body plus `text`, nothing re-encoded."""
-    has_prose = any(k in data for k in pp.CALLBACK_UNSIGNED_MEMBERS)
-    return has_prose and text == json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-
 def _refuse(why: str) -> ClassifiedFailure:
     return ClassifiedFailure("invalid_signature", why)
 
@@ -40,20 +38,21 @@ def verify(app_id: str, secret: str, path: str, headers: Mapping[str, str],
            raw_body: bytes) -> CallbackNotice:
     lowered = {k.lower(): v for k, v in headers.items()}
     sent_app_id = lowered.get("ik-appid", "").strip()
-    if not hmac.compare_digest(sent_app_id.encode("utf-8"), app_id.encode("utf-8")):
+    # surrogatepass: a header may carry undecodable bytes as surrogates; refuse, not crash.
+    if not hmac.compare_digest(sent_app_id.encode("utf-8", "surrogatepass"),
+                               app_id.encode("utf-8")):
         raise _refuse("callback app id does not match")
     signature = lowered.get("ik-sign", "")
     try:
         text = raw_body.decode("utf-8")
         data = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _refuse("callback body is not signed JSON") from None
     if not isinstance(data, dict):
         raise _refuse("callback body is not a JSON object")
     compact = compact_without_unsigned(data)
     if not (signature_matches(secret, path, text, signature)
-            or (_carries_unsigned_prose(data, text)
-                and signature_matches(secret, path, compact, signature))):
+            or signature_matches(secret, path, compact, signature)):
         raise _refuse("callback signature does not match")
     try:
         body = convert(data, CallbackBody)
@@ -61,7 +60,8 @@ def verify(app_id: str, secret: str, path: str, headers: Mapping[str, str],
         raise ClassifiedFailure("invalid_request", "signed callback has an unexpected shape") \
             from None
     status = pp.map_status(body.status)
-    digest = hashlib.sha256(compact.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a signed body may spell a lone surrogate as \ud800; never crash here.
+    digest = hashlib.sha256(compact.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return CallbackNotice(paylink_id=body.paylinkID, status=status,
                           external_transaction_id=body.externalTransactionID,
                           dedupe_key=f"{body.paylinkID}:{status.value}:{digest}")

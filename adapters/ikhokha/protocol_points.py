@@ -45,6 +45,11 @@ def map_status(raw: str | None) -> GatewayStatus:
     return known
 
 
+# iK Pay is ZAR only; a status answer carries no currency. An amount without a currency
+# is read as ZAR; an answer that does name a currency is taken at its word (and then
+# compared with our record like any other).
+STATUS_DEFAULT_CURRENCY = "ZAR"
+
 # getStatus for a paylink the gateway does not know: our simulator answers 404; we read
 # that as "unknown at the gateway" (None), not as an error.
 STATUS_UNKNOWN_HTTP_STATUSES = frozenset({404})
@@ -66,9 +71,10 @@ HISTORY_LIST_KEYS = ("transactions", "payments", "data", "items", "results")
 # Paylink lifetime is undocumented; we assume 24 hours for `expires_at`.
 PAYLINK_LIFETIME = timedelta(hours=24)
 
-# Callbacks may carry a human-readable `text` member outside the signature. We accept
-# the signature over the body without it only when `text` is really there and the body
-# is exactly iKhokha's compact JSON: a re-encoded copy of a signed callback is refused.
+# Callbacks may carry a human-readable `text` member outside the signature. When the
+# signature does not match the raw body, we check it over the compact re-serialisation
+# (no spaces, UTF-8 kept, member order kept) without these members, whatever the raw
+# body's spacing or escaping: the signed values and their order must be unchanged.
 CALLBACK_UNSIGNED_MEMBERS = ("text",)
 
 # Error bodies are undocumented: the first of these string members is the message.

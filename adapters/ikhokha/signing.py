@@ -32,9 +32,16 @@ def sign(secret: str, path: str, body: bytes | str = b"") -> str:
 
 
 def signature_matches(secret: str, path: str, body: bytes | str, signature: str) -> bool:
-    """Constant-time comparison, so timing reveals nothing about the expected value."""
-    expected = sign(secret, path, body)
-    return hmac.compare_digest(expected.encode("ascii"), signature.strip().lower().encode("utf-8"))
+    """Constant-time comparison, so timing reveals nothing about the expected value.
+
+    A body that cannot be UTF-8 encoded (a lone surrogate, e.g. from a callback's
+    re-serialised `\\ud800`) was never signed: no match, rather than a crash."""
+    try:
+        expected = sign(secret, path, body)
+        presented = signature.strip().lower().encode("utf-8")
+    except UnicodeError:
+        return False
+    return hmac.compare_digest(expected.encode("ascii"), presented)
 
 
 def signed_headers(app_id: str, secret: str, path: str, body: bytes = b"") -> dict[str, str]:

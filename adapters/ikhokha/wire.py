@@ -1,4 +1,5 @@
-"""iK Pay wire shapes as msgspec Structs. Private to adapters/ikhokha/ (and the simulator).
+"""iK Pay wire shapes as msgspec Structs. Private to adapters/ikhokha/ (the simulator
+has its own, so that it checks these names instead of sharing them).
 
 Every response is decoded into a Struct so a missing member or a wrong type becomes
 `gateway_malformed_response` instead of a KeyError deep in a use-case, or worse, a

@@ -1,19 +1,21 @@
 """The iK Pay look-alike endpoints under /public-api/v1/api.
 
 Every request must carry IK-APPID and a valid IK-SIGN over (path + raw body); a bad
-one is answered 401 like a gateway refusing our credentials.
+one is answered 401 like a gateway refusing our credentials. Signing and the create
+body are the simulator's own (signing.py, orders.py): nothing here imports the adapter
+it is a test double for.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-import msgspec
 from aiohttp import web
 
-from adapters.ikhokha.signing import signature_matches
-from adapters.ikhokha.wire import CreatePaylinkBody
+from adapters.simulator.answers import status_item
 from adapters.simulator.faults import faulted_answer
+from adapters.simulator.orders import read_order
+from adapters.simulator.signing import ik_sign_ok
 from adapters.simulator.state import SimPaylink, SimState
 
 API_PREFIX = "/public-api/v1/api"
@@ -31,8 +33,8 @@ def authorised(state: SimState, request: web.Request, raw: bytes) -> bool:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return signature_matches(state.config.app_secret, request.rel_url.raw_path, body,
-                             request.headers.get("IK-SIGN", ""))
+    return ik_sign_ok(state.config.app_secret, request.rel_url.raw_path, body,
+                      request.headers.get("IK-SIGN", ""))
 
 
 async def _guard(request: web.Request, endpoint: str) -> tuple[SimState, bytes,
@@ -50,17 +52,17 @@ async def create_payment(request: web.Request) -> web.StreamResponse:
     if answer is not None:
         return answer
     try:
-        body = msgspec.json.decode(raw, type=CreatePaylinkBody)
-    except msgspec.DecodeError as exc:
-        return problem(400, f"invalid request: {exc}")
-    if body.amount <= 0 or body.currency != "ZAR" or body.entityID != state.config.app_id:
-        return problem(400, "amount must be positive, currency ZAR, entityID the app id")
+        body = read_order(raw, state.config.app_id)
+    except ValueError as exc:
+        return problem(400, str(exc))
     existing = state.by_external.get(body.externalTransactionID)
     if existing is None:
         existing = state.new_paylink_id()
         state.paylinks[existing] = SimPaylink(
             existing, body.externalTransactionID, body.amount, body.currency, body.description,
-            msgspec.to_builtins(body.urls), state.config.clock())
+            {"callbackUrl": body.urls.callbackUrl, "successPageUrl": body.urls.successPageUrl,
+             "failurePageUrl": body.urls.failurePageUrl, "cancelUrl": body.urls.cancelUrl},
+            state.config.clock())
         state.by_external[body.externalTransactionID] = existing
     base = state.config.public_url or str(request.url.origin())
     return web.json_response({"responseCode": "00", "message": "Success",
@@ -79,7 +81,7 @@ async def get_status(request: web.Request) -> web.StreamResponse:
     link = state.paylinks.get(paylink_id)
     if link is None:
         return problem(404, "paylink not found")
-    return web.json_response(link.as_status())
+    return web.json_response(status_item(state, link))
 
 
 def _day(text: str) -> date:
@@ -95,7 +97,7 @@ async def history(request: web.Request) -> web.StreamResponse:
         end = _day(request.query["endDate"])
     except (KeyError, ValueError):
         return problem(400, "startDate and endDate must be YYYY-MM-DD")
-    return web.json_response([link.as_status() for link in state.paylinks.values()
+    return web.json_response([status_item(state, link) for link in state.paylinks.values()
                               if start <= link.created_at.date() <= end])
 
 

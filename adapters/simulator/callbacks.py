@@ -1,9 +1,13 @@
 """Signed callbacks from the simulator to the merchant, with delivery faults.
 
-Signed like iKhokha: IK-SIGN over (callback URL path + compact body). With
-`callback_text` an unsigned human-readable `text` member is added after signing, as
-some iKhokha callbacks are reported to carry. Every attempt is logged in the state
-(body and headers included) so tests can replay a genuine callback.
+Signed like iKhokha: IK-SIGN over (callback URL path + the COMPACT JSON of the signed
+members: no spaces, UTF-8 kept, "/" unescaped), whatever is sent. With `callback_text`
+an unsigned human-readable `text` member is added after signing, as some iKhokha
+callbacks are reported to carry. `callback_format` changes only how the body is
+written ("pretty": indent 2; "escaped": \\uXXXX for non-ASCII and "\\/" for "/"), so a
+receiver that checks only the raw body refuses those and one that also checks the
+compact re-serialisation accepts them. Every attempt is logged in the state (body and
+headers included) so tests can replay a genuine callback.
 """
 
 from __future__ import annotations
@@ -15,10 +19,33 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from adapters.ikhokha.signing import sign
+from adapters.simulator.signing import ik_sign
 from adapters.simulator.state import SimPaylink, SimState
 
 CALLBACK_STATUS = {"SUCCESS": "SUCCESS"}  # anything else is reported as FAILURE
+_PROSE = {"SUCCESS": "successful", "FAILURE": "declined", "CANCELLED": "cancelled"}
+
+
+def _compact(data: dict[str, Any]) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def written(data: dict[str, Any], callback_format: str) -> bytes:
+    """The body bytes in one of the formats of the `callback_format` knob."""
+    if callback_format == "pretty":
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    elif callback_format == "escaped":
+        # "/" occurs only inside JSON strings, where "\/" is a legal escape of it.
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=True).replace("/", "\\/")
+    else:
+        text = _compact(data)
+    return text.encode("utf-8")
+
+
+def prose(link: SimPaylink) -> str:
+    """The unsigned `text`, with a non-ASCII dash so an escaped body shows \\u2013."""
+    word = _PROSE.get(link.status, link.status.lower())
+    return f"Payment {word} \u2013 R{link.amount // 100}.{link.amount % 100:02d}"
 
 
 def signed_callback(state: SimState, link: SimPaylink) -> tuple[str, bytes, dict[str, str]]:
@@ -27,15 +54,12 @@ def signed_callback(state: SimState, link: SimPaylink) -> tuple[str, bytes, dict
     signed: dict[str, Any] = {"paylinkID": link.paylink_id,
                               "status": CALLBACK_STATUS.get(link.status, "FAILURE"),
                               "externalTransactionID": link.external_id, "responseCode": "00"}
-    compact = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
     headers = {"ik-appid": state.config.app_id,
-               "ik-sign": sign(state.config.callback_secret, urlsplit(url).path, compact),
+               "ik-sign": ik_sign(state.config.callback_secret, urlsplit(url).path,
+                                  _compact(signed)),
                "Content-Type": "application/json"}
-    sent = signed
-    if state.faults.callback_text:
-        sent = {**signed, "text": f"Payment {link.status.lower()} for {link.external_id}"}
-    body = json.dumps(sent, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return url, body, headers
+    sent = {**signed, "text": prose(link)} if state.faults.callback_text else signed
+    return url, written(sent, state.faults.callback_format), headers
 
 
 async def _post(state: SimState, link: SimPaylink) -> None:

@@ -34,5 +34,6 @@ async def settle(state: SimState, paylink_id: str, outcome: str) -> tuple[SimPay
     if link.status != "PENDING":
         raise SettleError(409, f"paylink already {link.status}")
     link.status, url_key = OUTCOMES[outcome]
+    link.settled_at = state.config.clock()
     await send_callback(state, link)
     return link, link.urls[url_key]

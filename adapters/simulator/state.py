@@ -29,8 +29,12 @@ class SimPaylink:
     created_at: datetime
     status: str = "PENDING"
     refunded: int = 0
+    settled_at: datetime | None = None  # on the config clock; drives `status_lag_ms`
 
     def as_status(self) -> dict[str, Any]:
+        """The simulator's truth about this paylink (control API, tests' consistency
+        checks). What the iK Pay endpoints answer is answers.status_item, shaped like
+        iKhokha's and bent by the fault knobs."""
         return {"paylinkID": self.paylink_id, "status": self.status, "amount": self.amount,
                 "currency": self.currency, "externalTransactionID": self.external_id,
                 "createdAt": self.created_at.isoformat().replace("+00:00", "Z")}

@@ -75,7 +75,10 @@ async def _fake() -> AsyncIterator[Harness]:
         fake.settle(paylink_id, GatewayStatus.SUCCESS,
                     reported_amount=Money(amount_minor, "ZAR"))
 
-    yield Harness(fake, pay, last_callback, pay_reporting)
+    async def pay_without_amount(paylink_id: str) -> None:
+        fake.settle(paylink_id, GatewayStatus.SUCCESS, amount_known=False)
+
+    yield Harness(fake, pay, last_callback, pay_reporting, pay_without_amount)
 
 
 async def _ikhokha() -> AsyncIterator[Harness]:

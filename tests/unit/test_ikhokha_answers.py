@@ -88,3 +88,43 @@ def test_history_accepts_list_or_wrapped_list_and_rejects_other_shapes() -> None
     assert len(answers.history(answer(200, f"[{item}]"))) == 1
     assert len(answers.history(answer(200, f'{{"transactions":[{item}]}}'))) == 1
     assert code_of(answers.history, answer(200, '{"nothing":1}')) == "gateway_malformed_response"
+
+
+# -- amounts in status and history items (pp.STATUS_DEFAULT_CURRENCY) -----------------
+@pytest.mark.parametrize("body,expected", [
+    # iK Pay's shape: no currency at all -> ZAR, so the amount is really compared.
+    ('{"paylinkID":"abc","status":"SUCCESS","amount":49900,"externalTransactionID":"p",'
+     '"createdAt":"2026-11-29T09:30:00Z"}', Money(49900, "ZAR")),
+    ('{"paylinkID":"abc","status":"SUCCESS","amount":49900,"currency":null}',
+     Money(49900, "ZAR")),
+    ('{"paylinkID":"abc","status":"SUCCESS","amount":49900,"currency":"ZAR"}',
+     Money(49900, "ZAR")),
+    # A currency that is named is taken at its word (the domain then disagrees with ours).
+    ('{"paylinkID":"abc","status":"SUCCESS","amount":49900,"currency":"USD"}',
+     Money(49900, "USD")),
+    ('{"paylinkID":"abc","status":"SUCCESS","amount":0}', Money(0, "ZAR")),
+    # No amount: reported as None, whatever the currency; never our own price.
+    ('{"paylinkID":"abc","status":"SUCCESS"}', None),
+    ('{"paylinkID":"abc","status":"SUCCESS","currency":"ZAR"}', None),
+    ('{"paylinkID":"abc","status":"SUCCESS","amount":null}', None),
+])
+def test_status_amount_and_default_currency(body: str, expected: Money | None) -> None:
+    report = answers.status(answer(200, body), "abc")
+    assert report is not None and report.amount == expected
+    assert report.status is GatewayStatus.SUCCESS
+
+
+@pytest.mark.parametrize("amount", ["-1", "100.5", '"49900"', "true", "1e3",
+                                    "10000000000000"])
+def test_invalid_amount_without_currency_is_malformed(amount: str) -> None:
+    body = f'{{"paylinkID":"abc","status":"SUCCESS","amount":{amount}}}'
+    assert code_of(answers.status, answer(200, body), "abc") == "gateway_malformed_response"
+
+
+def test_history_items_without_currency_are_zar_and_without_amount_none() -> None:
+    body = ('[{"paylinkID":"a","status":"SUCCESS","amount":100},'
+            '{"paylinkID":"b","status":"SUCCESS"}]')
+    first, second = answers.history(answer(200, body))
+    assert first.amount == Money(100, "ZAR") and second.amount is None
+    negative = '[{"paylinkID":"a","status":"SUCCESS","amount":-5}]'
+    assert code_of(answers.history, answer(200, negative)) == "gateway_malformed_response"

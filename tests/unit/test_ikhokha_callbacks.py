@@ -1,9 +1,11 @@
 """Callback verification: app id, signature over raw body or over the compact form
-without `text`, tampering, and a dedupe key that ignores the unsigned `text`."""
+without `text` (whatever the raw body's spacing or escaping), tampering, and a dedupe
+key that ignores the unsigned `text` and the body's formatting."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 
@@ -19,7 +21,7 @@ SIGNED = {"paylinkID": "2zh1zj6y8xpb0g3", "status": "SUCCESS",
           "externalTransactionID": "pay_1", "responseCode": "00"}
 
 
-def compact(data: dict[str, object]) -> str:
+def compact(data: Mapping[str, object]) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -106,3 +108,84 @@ def test_unknown_status_is_pending_never_success(gateway: IkhokhaGateway,
     notice = gateway.verify_callback(PATH, headers(sign(HOOK, PATH, body)), body.encode())
     assert notice.status is GatewayStatus.PENDING
     assert any(r.levelname == "WARNING" and "MAYBE" in r.getMessage() for r in caplog.records)
+
+
+# -- the fallback takes any spacing or escaping of the same signed members --------------
+SLASHED = {**SIGNED, "externalTransactionID": "pay_1/é"}  # "/" and non-ASCII: escaping shows
+PROSE = "Payment successful \u2013 R499.00"  # an en dash
+
+
+def pretty(data: Mapping[str, object]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def escaped(data: Mapping[str, object]) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=True).replace("/", "\\/")
+
+
+@pytest.mark.parametrize("write", [compact, pretty, escaped], ids=["compact", "pretty",
+                                                                    "escaped"])
+@pytest.mark.parametrize("text", [None, PROSE], ids=["no-text", "text"])
+def test_any_formatting_of_the_signed_members_verifies(gateway: IkhokhaGateway, write: object,
+                                                       text: str | None) -> None:
+    signature = sign(HOOK, PATH, compact(SLASHED))
+    data = SLASHED if text is None else {**SLASHED, "text": text}
+    body = write(data)  # type: ignore[operator]
+    if write is escaped:
+        assert "\\/" in body and "\\u00e9" in body and "é" not in body
+        assert text is None or "\\u2013" in body
+    notice = gateway.verify_callback(PATH, headers(signature), body.encode())
+    assert notice.external_transaction_id == "pay_1/é"
+    assert notice.status is GatewayStatus.SUCCESS
+
+
+def test_every_formatting_of_one_callback_has_one_dedupe_key(gateway: IkhokhaGateway) -> None:
+    signature = sign(HOOK, PATH, compact(SLASHED))
+    bodies = [w(d) for w in (compact, pretty, escaped)
+              for d in (SLASHED, {**SLASHED, "text": PROSE}, {**SLASHED, "text": "other"})]
+    keys = {gateway.verify_callback(PATH, headers(signature), b.encode()).dedupe_key
+            for b in bodies}
+    assert len(keys) == 1
+
+
+def test_a_body_signed_as_sent_verifies_on_the_raw_form(gateway: IkhokhaGateway) -> None:
+    body = pretty(SIGNED)  # a sender that signs its pretty body: the first check holds
+    notice = gateway.verify_callback(PATH, headers(sign(HOOK, PATH, body)), body.encode())
+    assert notice.paylink_id == SIGNED["paylinkID"]
+
+
+@pytest.mark.parametrize("write", [compact, pretty, escaped], ids=["compact", "pretty",
+                                                                    "escaped"])
+@pytest.mark.parametrize("tampered", [
+    dict(reversed(list(SLASHED.items()))),               # member order is signed
+    {**SLASHED, "status": "FAILURE", "text": PROSE},      # a signed value changed
+    {**SLASHED, "externalTransactionID": "pay_1/e"},      # é -> e
+    {k: v for k, v in SLASHED.items() if k != "responseCode"},  # a signed member dropped
+    {**SLASHED, "Text": "x"},                             # only `text` is unsigned
+])
+def test_any_formatting_of_other_members_is_refused(gateway: IkhokhaGateway, write: object,
+                                                    tampered: dict[str, object]) -> None:
+    signature = sign(HOOK, PATH, compact(SLASHED))
+    with pytest.raises(ClassifiedFailure) as err:
+        gateway.verify_callback(PATH, headers(signature),
+                                write(tampered).encode())  # type: ignore[operator]
+    assert err.value.code == "invalid_signature"
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"paylinkID":"\\ud800","status":"SUCCESS"}',  # a lone surrogate, spelt escaped
+    b"[" * 100_000,                                   # nesting past the recursion limit
+])
+def test_hostile_bodies_are_refused_not_crashed(gateway: IkhokhaGateway, raw: bytes) -> None:
+    with pytest.raises(ClassifiedFailure) as err:
+        gateway.verify_callback(PATH, headers("0" * 64), raw)
+    assert err.value.code == "invalid_signature"
+
+
+def test_undecodable_header_characters_are_refused_not_crashed(gateway: IkhokhaGateway) -> None:
+    body = compact(SIGNED)
+    for bad in ({"IK-APPID": "app\udcff", "IK-Sign": sign(HOOK, PATH, body)},
+                {"IK-APPID": APP, "IK-Sign": "\udcff" * 64}):
+        with pytest.raises(ClassifiedFailure) as err:
+            gateway.verify_callback(PATH, bad, body.encode())
+        assert err.value.code == "invalid_signature"
