@@ -93,6 +93,7 @@ class Payment:
     captured_minor: int = 0
     recheck_at: datetime | None = None
     recheck_step: int = 0
+    open_slot: int | None = None  # which of the student's open-checkout slots it holds
     version: int = 0
     events: list[ev.DomainEvent] = field(default_factory=list, repr=False)
 
@@ -100,13 +101,14 @@ class Payment:
     def create(
         cls, *, payment_id: str, enrollment_id: str, student_id: str, amount: Money,
         at: datetime, actor: str, idempotency_key: str | None = None,
+        open_slot: int | None = None,
     ) -> Payment:
         if amount.is_zero():
             raise InvalidMoney("a payment must be for more than nothing")
         payment = cls(
             id=payment_id, enrollment_id=enrollment_id, student_id=student_id, amount=amount,
             status=PaymentStatus.CREATED, created_at=at, updated_at=at,
-            idempotency_key=idempotency_key,
+            idempotency_key=idempotency_key, open_slot=open_slot,
         )
         payment.events.append(ev.PaymentCreated(
             occurred_at=at, student_id=student_id, entity="payment", entity_id=payment_id,
@@ -143,6 +145,8 @@ class Payment:
         before = self.status
         self.status = to
         self.updated_at = at
+        if to not in OPEN:
+            self.open_slot = None  # a closed checkout frees its slot
         return before
 
     def _transition_fields(self, before: PaymentStatus | None, at: datetime, actor: str,

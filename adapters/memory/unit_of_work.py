@@ -130,6 +130,8 @@ class MemoryUnitOfWork:
             lambda e: (e.student_id, e.course_id), "an enrollment for this course exists")
         self._check_one_per("payments", lambda p: p.status in OPEN, lambda p: p.enrollment_id,
                             "the enrollment already has an open payment")
+        self._check_one_per("payments", lambda p: p.open_slot is not None,
+                            lambda p: (p.student_id, p.open_slot), "checkout slot taken")
 
     def _check_one_per(self, kind: str, counts: Any, key: Any, why: str) -> None:
         """The partial unique indexes of the SQL schema, judged on the state this commit

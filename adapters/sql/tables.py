@@ -101,6 +101,7 @@ class PaymentRow(SQLModel, table=True):
     captured_minor: int = Field(default=0, sa_column=_money())
     recheck_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     recheck_step: int = Field(default=0)
+    open_slot: int | None = Field(default=None)
     version: int = Field(default=0)
 
     @classmethod
@@ -113,7 +114,7 @@ class PaymentRow(SQLModel, table=True):
                    refunded_minor=p.refunded_minor, reserved_minor=p.reserved_minor,
                    review_reason=p.review_reason, failure_code=p.failure_code,
                    captured_minor=p.captured_minor, recheck_at=p.recheck_at,
-                   recheck_step=p.recheck_step, version=p.version)
+                   recheck_step=p.recheck_step, open_slot=p.open_slot, version=p.version)
 
     def to_domain(self) -> Payment:
         return Payment(id=self.id, enrollment_id=self.enrollment_id, student_id=self.student_id,
@@ -125,7 +126,7 @@ class PaymentRow(SQLModel, table=True):
                        reserved_minor=self.reserved_minor, review_reason=self.review_reason,
                        failure_code=self.failure_code, captured_minor=self.captured_minor,
                        recheck_at=self.recheck_at, recheck_step=self.recheck_step,
-                       version=self.version)
+                       open_slot=self.open_slot, version=self.version)
 
 
 _e = EnrollmentRow.__table__.c  # type: ignore[attr-defined]
@@ -137,6 +138,9 @@ _p = PaymentRow.__table__.c  # type: ignore[attr-defined]
 # One open checkout per enrollment: concurrent Buy clicks get the same paylink.
 partial_unique_index("uq_payments_one_open", (_p.enrollment_id,),
                      "status IN ('created', 'pending')")
+# The cap on open checkouts per student, under concurrency: each open one holds a slot.
+partial_unique_index("uq_payments_open_slot", (_p.student_id, _p.open_slot),
+                     "open_slot IS NOT NULL")
 # The checker's fast lane: payments whose gateway lags behind its callback.
 Index("ix_payments_recheck_at", _p.recheck_at)
 # The transaction history: newest first overall, per student, and per status.

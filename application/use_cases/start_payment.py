@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from application.actor import Actor, Role
 from application.errors import NotFound
-from application.open_checkouts import DEFAULT_MAX_OPEN_CHECKOUTS, refuse_too_many_open
+from application.open_checkouts import DEFAULT_MAX_OPEN_CHECKOUTS, claim_checkout_slot
 from application.ports import Clock, IdGenerator, PaylinkRequest, PaymentGateway, UnitOfWork
 from application.transaction import Transactions
 from domain.classification import ClassifiedFailure, classify
@@ -99,11 +99,11 @@ class StartPayment:
             if earlier.expires_at is None or earlier.expires_at > now:
                 return earlier  # the checkout already in progress, not a second one
             earlier.expire(at=now, actor=cmd.actor.label)  # frees the one open slot
-        await refuse_too_many_open(uow, enrollment.student_id, now, self._max_open)
+        slot = await claim_checkout_slot(uow, enrollment.student_id, now, self._max_open)
         payment = Payment.create(
             payment_id=self._ids.new_id("pay"), enrollment_id=enrollment.id,
             student_id=enrollment.student_id, amount=enrollment.price, at=now,
-            actor=cmd.actor.label, idempotency_key=cmd.idempotency_key)
+            actor=cmd.actor.label, idempotency_key=cmd.idempotency_key, open_slot=slot)
         await uow.payments.add(payment)
         return payment
 

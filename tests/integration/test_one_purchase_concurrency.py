@@ -3,7 +3,8 @@
 A double click, two tabs or a retrying client send several requests at once with
 *different* idempotency keys. The database (partial unique indexes) decides: twenty
 enrollment attempts give one enrollment, twenty checkouts give one payment and one
-paylink at the gateway, on SQLite and on PostgreSQL.
+paylink at the gateway, and six checkouts of six courses under a cap of two open ones
+give two, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import pytest
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from application.errors import AlreadyEnrolled, ConcurrentUpdate
 from application.use_cases.enrollments import CreateEnrollmentCommand
-from application.use_cases.start_payment import StartPaymentCommand
+from application.use_cases.start_payment import CheckoutUrls, StartPayment, StartPaymentCommand
+from domain.classification import ClassifiedFailure
 from domain.money import Money
 from tests.support.builders import enrollment, payment
 from tests.support.world import SERVICE, World, student
@@ -66,3 +68,20 @@ async def test_the_database_refuses_a_second_open_payment_for_one_enrollment(sql
         await uow.payments.add(payment("pay_2", paylink="pl_2", key="q" * 16))
         with pytest.raises(ConcurrentUpdate):
             await uow.commit()
+
+
+async def test_the_open_checkout_cap_holds_under_concurrency(sql_engine):
+    world = World(uow_factory=SqlUnitOfWorkFactory(sql_engine))
+    capped = StartPayment(world.tx, world.gateway, world.clock, world.ids,
+                          CheckoutUrls("https://pay.example.test"), max_open_checkouts=2)
+    enrollments = [await world.enrollment(student_id="stu-cap") for _ in range(6)]
+
+    results = await asyncio.gather(*(capped(StartPaymentCommand(
+        student("stu-cap"), e.id, f"cap-key-{i:012d}")) for i, e in enumerate(enrollments)),
+        return_exceptions=True)
+
+    opened = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, ClassifiedFailure)]
+    assert len(opened) == 2 and len(refused) == 4, results
+    assert {r.code for r in refused} == {"too_many_open_checkouts"}
+    assert sorted(p.open_slot for p in opened) == [1, 2]

@@ -6,6 +6,9 @@
 - `payments.captured_minor`: what the gateway took (the price for paid payments; the
   gateway's amount for money taken after we closed a payment), and a CHECK that refunds
   stay within it;
+- `payments.open_slot` and `uq_payments_open_slot`: each open checkout holds one of the
+  student's numbered slots, so the cap on open checkouts holds under concurrency
+  (payments opened before this revision hold none);
 - `payments.recheck_at` / `recheck_step`: the checker's fast lane for a gateway that lags
   behind its own callback; open payments that earlier versions held for that lag
   (`callback_unconfirmed`) are released onto it.
@@ -32,6 +35,7 @@ depends_on: str | Sequence[str] | None = None
 
 HOLDING = "status IN ('pending_payment', 'active')"
 OPEN = "status IN ('created', 'pending')"
+SLOTTED = "open_slot IS NOT NULL"
 _DUPLICATES = {
     "enrollments awaiting payment or active for the same student and course":
         f"SELECT COUNT(*) FROM (SELECT student_id, course_id FROM enrollments WHERE {HOLDING} "
@@ -60,6 +64,7 @@ def upgrade() -> None:
             'recheck_at', adapters.sql.column_types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('recheck_step', sa.Integer(), nullable=False,
                                       server_default='0'))
+        batch_op.add_column(sa.Column('open_slot', sa.Integer(), nullable=True))
     op.execute("UPDATE payments SET captured_minor = amount_minor "
                "WHERE status IN ('succeeded', 'partially_refunded', 'refunded')")
     # Earlier versions held an open payment for review when the gateway merely lagged
@@ -74,6 +79,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_payments_recheck_at', ['recheck_at'], unique=False)
         batch_op.create_index('uq_payments_one_open', ['enrollment_id'], unique=True,
                               sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))
+        batch_op.create_index('uq_payments_open_slot', ['student_id', 'open_slot'],
+                              unique=True, sqlite_where=sa.text(SLOTTED),
+                              postgresql_where=sa.text(SLOTTED))
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.create_index('uq_enrollments_one_holding', ['student_id', 'course_id'],
                               unique=True, sqlite_where=sa.text(HOLDING),
@@ -84,9 +92,11 @@ def downgrade() -> None:
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.drop_index('uq_enrollments_one_holding')
     with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index('uq_payments_open_slot')
         batch_op.drop_index('uq_payments_one_open')
         batch_op.drop_index('ix_payments_recheck_at')
         batch_op.drop_constraint('ck_payments_refund_within_capture', type_='check')
+        batch_op.drop_column('open_slot')
         batch_op.drop_column('recheck_step')
         batch_op.drop_column('recheck_at')
         batch_op.drop_column('captured_minor')
