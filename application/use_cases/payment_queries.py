@@ -54,6 +54,10 @@ class ListPayments:
             status = PaymentStatus(query.status) if query.status else None
         except ValueError:
             raise InvalidInput(f"unknown status {query.status!r}") from None
+        for name, value in (("created_from", query.created_from),
+                            ("created_to", query.created_to)):
+            if value is not None and value.utcoffset() is None:
+                raise InvalidInput(f"{name} needs a timezone, e.g. 2026-01-01T00:00:00Z")
         student_id = query.student_id if query.actor.is_admin else query.actor.sub
         where = PaymentFilter(student_id=student_id, status=status,
                               created_from=query.created_from, created_to=query.created_to)

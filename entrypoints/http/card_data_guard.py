@@ -18,6 +18,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.card_data import find_card_data
 from entrypoints.http.asgi_problem import send_problem
+from entrypoints.http.hostile_input import MAX_JSON_DEPTH, json_depth
 
 log = logging.getLogger("skillpay.security")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -63,6 +64,10 @@ def card_data_guard_middleware(max_body: int):  # type: ignore[no-untyped-def]
             if overflow:
                 await send_problem(send, "payload_too_large",
                                    f"the body is larger than {max_body} bytes", path)
+                return
+            if json_depth(body) > MAX_JSON_DEPTH:
+                await send_problem(send, "invalid_request",
+                                   f"JSON nested deeper than {MAX_JSON_DEPTH} levels", path)
                 return
             content_type = dict(scope["headers"]).get(b"content-type", b"").lower()
             where = find_card_data(_decoded(body, content_type)) if body else None

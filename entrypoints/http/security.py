@@ -1,7 +1,8 @@
 """The HTTP security layer, assembled from settings in one place for the app factory.
 
 Middleware order (outermost first): request id, security headers, HTTPS + trusted
-proxies, rate limits, card-data guard; then Litestar's handlers. Allowed hosts and CORS
+proxies, hostile paths and queries, rate limits, card-data guard (and JSON depth); then
+Litestar's handlers. Allowed hosts and CORS
 use Litestar's own configs, set explicitly (CORS is off unless origins are listed).
 """
 
@@ -16,6 +17,7 @@ from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.card_data_guard import card_data_guard_middleware
 from entrypoints.http.forwarded import TrustedProxies
+from entrypoints.http.hostile_input import hostile_input_middleware
 from entrypoints.http.https_only import PROBE_PATHS, https_only_middleware
 from entrypoints.http.rate_limits import RateLimits, rate_limit_middleware
 from entrypoints.http.request_id import request_id_middleware
@@ -34,6 +36,7 @@ def security_options(container: Container, tokens: TokenCodec, max_body: int) ->
             request_id_middleware,
             security_headers_middleware(s.require_https),
             https_only_middleware(s.require_https, TrustedProxies(s.trusted_proxies)),
+            hostile_input_middleware,
             rate_limit_middleware(limits),
             card_data_guard_middleware(max_body),
         ],
