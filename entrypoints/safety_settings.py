@@ -74,5 +74,6 @@ def safety_settings(get: Get, env: str, *, public_url: str) -> dict[str, Any]:
         "cors_origins": _list(get("SKILLPAY_CORS_ORIGINS")),
         "rate_limit_payments": _count(get, "SKILLPAY_RATE_LIMIT_PAYMENTS", 10),
         "rate_limit_webhook": _count(get, "SKILLPAY_RATE_LIMIT_WEBHOOK", 120),
+        "rate_limit_verify": _count(get, "SKILLPAY_RATE_LIMIT_VERIFY", 30),
         "max_open_checkouts": _count(get, "SKILLPAY_MAX_OPEN_CHECKOUTS", 5),
     }

@@ -86,6 +86,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     rate_limit_payments: int = 10
     rate_limit_webhook: int = 120
+    rate_limit_verify: int = 30
     max_open_checkouts: int = 5
 
     @property

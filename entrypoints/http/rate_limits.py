@@ -1,4 +1,7 @@
-"""Per-caller rate limits: payment creation per token subject, the webhook per client IP.
+"""Per-caller rate limits: payment creation and verify per token subject, the webhook per
+client IP. Verify asks the gateway, whose circuit breaker every student shares: one
+student's script must not be able to trip it (concurrent verifies of one payment also
+share one gateway call, see application/single_flight.py).
 
 Over the limit: 429 problem `rate_limited` with Retry-After. A request without a valid
 token is not counted here; the handler refuses it (401) anyway.
@@ -19,14 +22,17 @@ from entrypoints.http.auth import TokenCodec
 log = logging.getLogger("skillpay.security")
 PAYMENTS_PATH = "/api/v1/payments"
 WEBHOOK_PATH = "/webhooks/ikhokha"
+VERIFY_SUFFIX = "/verify"
 
 
 class RateLimits:
     def __init__(self, tokens: TokenCodec, payments_per_minute: int,
-                 webhook_per_minute: int, clock: Callable[[], float]) -> None:
+                 webhook_per_minute: int, clock: Callable[[], float],
+                 verify_per_minute: int = 30) -> None:
         self._tokens = tokens
         self.payments = TokenBuckets(payments_per_minute, clock)
         self.webhook = TokenBuckets(webhook_per_minute, clock)
+        self.verify = TokenBuckets(verify_per_minute, clock)
 
     def key_and_buckets(self, scope: Scope) -> tuple[str, TokenBuckets] | None:
         if scope["method"] != "POST":
@@ -35,10 +41,14 @@ class RateLimits:
         if path == WEBHOOK_PATH:
             return "ip:" + str(scope.get("state", {}).get("client_ip", "")), self.webhook
         if path == PAYMENTS_PATH:
-            auth = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-            sub = self._tokens.subject_or_none(auth)
-            return ("sub:" + sub, self.payments) if sub else None
-        return None
+            buckets = self.payments
+        elif path.startswith(PAYMENTS_PATH + "/") and path.endswith(VERIFY_SUFFIX):
+            buckets = self.verify
+        else:
+            return None
+        auth = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        sub = self._tokens.subject_or_none(auth)
+        return ("sub:" + sub, buckets) if sub else None
 
 
 def rate_limit_middleware(limits: RateLimits):  # type: ignore[no-untyped-def]

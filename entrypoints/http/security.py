@@ -30,7 +30,7 @@ def security_options(container: Container, tokens: TokenCodec, max_body: int) ->
     """Keyword arguments for `Litestar(...)`."""
     s = container.settings()
     limits = RateLimits(tokens, s.rate_limit_payments, s.rate_limit_webhook,
-                        container.monotonic())
+                        container.monotonic(), verify_per_minute=s.rate_limit_verify)
     options: dict[str, Any] = {
         "middleware": [
             request_id_middleware,
