@@ -6,6 +6,10 @@ capture (version check plus a database CHECK). The second applies the answer: co
 at once (the gateway refunded by API), or `manual_action_required` (iKhokha: an operator
 refunds in the dashboard and confirms here). A refund id derived from the caller's
 Idempotency-Key makes a retried request find its own refund instead of reserving twice.
+
+Refunds of one payment queue instead of failing with `concurrent_update`: in this
+process they take turns on a per-payment lock for each of their two transactions (the
+gateway call runs outside it), and across instances a lost race is retried patiently.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from application.actor import Actor, Role
 from application.errors import ConcurrentUpdate, InvalidInput, NotFound
@@ -37,6 +43,7 @@ from domain.classification import ClassifiedFailure, classify
 from domain.money import Money
 from domain.refund import Refund, RefundStatus
 
+T = TypeVar("T")
 MAX_REASON = 500
 RECORD_ATTEMPTS = 20
 
@@ -55,13 +62,26 @@ class RequestRefund:
                  ids: IdGenerator, probe: Probe | None = None) -> None:
         self._tx, self._gateway, self._clock, self._ids = tx, gateway, clock, ids
         self._probe = probe or NoProbe()
+        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = \
+            weakref.WeakValueDictionary()
+
+    def _turn(self, payment_id: str) -> asyncio.Lock:
+        """One refund transaction at a time per payment in this process: a queue."""
+        lock = self._turns.get(payment_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._turns[payment_id] = lock
+        return lock
 
     async def __call__(self, cmd: RequestRefundCommand) -> Refund:
         cmd.actor.require(Role.ADMIN)
         if not cmd.reason.strip() or len(cmd.reason) > MAX_REASON:
             raise InvalidInput(f"reason must be 1-{MAX_REASON} characters", "reason_required")
         refund_id = self._refund_id(cmd)
-        refund, paylink_id = await self._tx.run(lambda uow: self._reserve(uow, cmd, refund_id))
+        turn = self._turn(cmd.payment_id)
+        async with turn:
+            refund, paylink_id = await self._patiently(
+                lambda uow: self._reserve(uow, cmd, refund_id))
         if refund.status is not RefundStatus.PENDING:
             return refund  # a retried request whose refund already has its answer
         self._probe.reached(INSIDE_REFUND)
@@ -72,13 +92,15 @@ class RequestRefund:
         except Exception as failure:
             code = classify(failure)
             if not code.retryable:
-                await self._patiently(lambda uow: give_back_reservation(
-                    uow, refund_id, code.code, self._clock.now(), cmd.actor.label))
+                async with turn:
+                    await self._patiently(lambda uow: give_back_reservation(
+                        uow, refund_id, code.code, self._clock.now(), cmd.actor.label))
             raise  # retryable: stays pending and reserved; the same key retries it
-        return await self._patiently(lambda uow: self._record(uow, refund_id, result,
-                                                                 cmd.actor))
+        async with turn:
+            return await self._patiently(lambda uow: self._record(uow, refund_id, result,
+                                                                     cmd.actor))
 
-    async def _patiently(self, work: Callable[[UnitOfWork], Awaitable[Refund]]) -> Refund:
+    async def _patiently(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """The gateway has acted: its answer must be recorded even when many refunds of
         one payment race, so lost races are retried longer, with jittered pauses."""
         for attempt in range(RECORD_ATTEMPTS):

@@ -64,3 +64,30 @@ async def test_twenty_concurrent_refunds_never_exceed_the_capture(sql_engine, ca
     else:
         assert counted == 0 and stored.status is PaymentStatus.SUCCEEDED
         assert all(r.status is RefundStatus.MANUAL_ACTION_REQUIRED for r in refunds)
+
+
+@pytest.mark.parametrize("can_refund", [True, False], ids=["by_api", "manual"])
+async def test_forty_parallel_refunds_queue_instead_of_conflicting(sql_engine, can_refund):
+    """40 refunds of 5,000 against 49,900: nine are granted, the rest are refused as
+    exceeding the capture (422), and none answers `concurrent_update` (409)."""
+    factory = SqlUnitOfWorkFactory(sql_engine)
+    enr, paid = enrollment(), succeeded(amount=49_900)
+    enr.activate(payment_id=paid.id, at=T0, actor="system")
+    async with factory() as uow:
+        await uow.enrollments.add(enr)
+        await uow.payments.add(paid)
+        await uow.commit()
+    clock = FixedClock(T0)
+    refund = RequestRefund(Transactions(factory, RecordingNotifier()),
+                           FakeGateway(clock, can_refund=can_refund), clock, RandomIds())
+
+    results = await asyncio.gather(*(refund(RequestRefundCommand(
+        ADMIN, paid.id, f"request {i}", 5_000, f"forty-refunds-{i:04d}"))
+        for i in range(40)), return_exceptions=True)
+
+    refused = [classify(r) for r in results if isinstance(r, BaseException)]
+    granted = [r for r in results if not isinstance(r, BaseException)]
+    assert len(granted) == 9 and len(refused) == 31
+    assert {(c.code, c.http_status) for c in refused} == {("refund_exceeds_captured", 422)}
+    wanted = RefundStatus.SUCCEEDED if can_refund else RefundStatus.MANUAL_ACTION_REQUIRED
+    assert {r.status for r in granted} == {wanted}
