@@ -35,6 +35,13 @@ class TokenCodec:
                 log.warning("token refused: %s", refused.detail)
             raise
 
+    def expires_at(self, authorization: str | None) -> float:
+        """The token's `exp` (unix seconds); call after the token was accepted."""
+        token = (authorization or "").removeprefix("Bearer ").strip()
+        claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM],
+                            options={"require": ["exp", "sub"]})
+        return float(claims["exp"])
+
     def subject_or_none(self, authorization: str | None) -> str | None:
         """The token's `sub` when valid, quietly (for rate-limit keys; the handler refuses
         and logs a bad token itself)."""

@@ -87,3 +87,26 @@ async def test_two_instances_sharing_redis_deliver_each_others_events():
         created = await producer.enrollment(student="stu-7")
         seen = await stream.wait_for("EnrollmentCreated")
         assert seen["data"]["entity_id"] == created["id"]
+
+
+async def test_streams_end_when_their_token_expires():
+    from datetime import timedelta
+
+    async with live_stack() as stack:
+        token = stack.tokens.mint("stu-1", "student", ttl=timedelta(seconds=2))
+        async with stack.http.get(f"{stack.base_url}/api/v1/events",
+                                  params={"access_token": token},
+                                  timeout=aiohttp.ClientTimeout(total=None)) as response:
+            stream = SseStream(response)
+            assert (await stream.next_event())[0] == "ready"
+            last = await stream.wait_for("token_expired", timeout=15)
+            assert last["reason"] == "token_expired"
+            with pytest.raises(ConnectionError):
+                await stream.next_event(timeout=15)  # the server ended the stream
+        token = stack.tokens.mint("stu-1", "student", ttl=timedelta(seconds=2))
+        async with stack.http.ws_connect(f"{stack.base_url}/api/v1/events/ws",
+                                         params={"access_token": token}) as ws:
+            assert (await ws.receive_json(timeout=10))["type"] == "ready"
+            closing = await ws.receive(timeout=15)
+            assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+            assert ws.close_code == 4401
