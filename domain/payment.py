@@ -213,9 +213,12 @@ class Payment:
             occurred_at=at, student_id=self.student_id, payment_id=self.id,
             enrollment_id=self.enrollment_id, review_reason=reason))
 
-    def recheck_soon(self, *, at: datetime) -> bool:
+    def recheck_soon(self, *, at: datetime, restart: bool = False) -> bool:
         """The gateway has not confirmed yet what it will (lag, or a SUCCESS without its
-        amount): ask it again on the fast schedule. False once that schedule is spent."""
+        amount): ask it again on the fast schedule. False once that schedule is spent.
+        `restart` begins the schedule again (a callback we gave up on)."""
+        if restart:
+            self.recheck_step = 0
         if self.recheck_step >= len(RECHECK_DELAYS):
             self.recheck_at = None
             return False

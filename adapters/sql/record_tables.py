@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 from adapters.sql.column_types import SeqId, UTCDateTime
 from application.ports import AuditEntry, InboxItem
 
-INBOX_STATUSES = ("received", "processed", "orphan", "failed")
+INBOX_STATUSES = ("received", "processed", "orphan", "failed", "gave_up")
 
 
 class AuditEntryRow(SQLModel, table=True):

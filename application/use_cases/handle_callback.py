@@ -91,7 +91,9 @@ class HandleCallback:
         try:
             report = await self._verify.gateway_status(paylink_id)
         except Exception as failure:  # noqa: BLE001 - the inbox keeps it; retried later
-            await self._mark(inbox_id, "failed", classify(failure).code)
+            code = classify(failure).code
+            if code != "gateway_circuit_open":  # refused without trying: not an attempt
+                await self._mark(inbox_id, "failed", code)
             return "retry_later"
         # The status call lagging behind a final callback is ordinary, not a disagreement:
         # the payment stays pending and the checker asks again within seconds.
@@ -103,6 +105,14 @@ class HandleCallback:
             await self._verify.recheck_soon(payment_id, self._clock)
         await self._mark(inbox_id, "processed")
         return "unconfirmed" if unconfirmed else "processed"
+
+    async def give_up(self, inbox_id: str, paylink_id: str) -> None:
+        """Retries are spent: stop retrying this callback and let the checker ask the
+        gateway about its payment at once (its fast lane, from the start)."""
+        payment_id = await self._tx.run(lambda uow: self._payment_for(uow, paylink_id))
+        if payment_id is not None:
+            await self._verify.recheck_soon(payment_id, self._clock, restart=True)
+        await self._mark(inbox_id, "gave_up")
 
     @staticmethod
     async def _payment_for(uow: UnitOfWork, paylink_id: str) -> str | None:

@@ -52,13 +52,14 @@ class VerifyPayment:
 
         return await self._tx.run(work)
 
-    async def recheck_soon(self, payment_id: str, clock: Clock) -> None:
+    async def recheck_soon(self, payment_id: str, clock: Clock, *,
+                           restart: bool = False) -> None:
         """The gateway has not caught up with a final callback yet (lag, not fraud): put
         the payment on the checker's fast lane instead of holding it for review."""
         async def work(uow: UnitOfWork) -> None:
             payment = await uow.payments.get(payment_id)
             if payment is not None and payment.is_open and not payment.is_held:
-                payment.recheck_soon(at=clock.now())
+                payment.recheck_soon(at=clock.now(), restart=restart)
 
         await self._tx.run(work)
 

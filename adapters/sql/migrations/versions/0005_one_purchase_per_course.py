@@ -6,6 +6,8 @@
 - `payments.captured_minor`: what the gateway took (the price for paid payments; the
   gateway's amount for money taken after we closed a payment), and a CHECK that refunds
   stay within it;
+- `webhook_inbox.status` may be `gave_up`: a callback whose retries are spent leaves the
+  retry queue (its payment goes on the checker's fast lane) instead of blocking it;
 - `payments.open_slot` and `uq_payments_open_slot`: each open checkout holds one of the
   student's numbered slots, so the cap on open checkouts holds under concurrency
   (payments opened before this revision hold none);
@@ -36,6 +38,8 @@ depends_on: str | Sequence[str] | None = None
 HOLDING = "status IN ('pending_payment', 'active')"
 OPEN = "status IN ('created', 'pending')"
 SLOTTED = "open_slot IS NOT NULL"
+INBOX_BEFORE = "status IN ('received', 'processed', 'orphan', 'failed')"
+INBOX_NOW = "status IN ('received', 'processed', 'orphan', 'failed', 'gave_up')"
 _DUPLICATES = {
     "enrollments awaiting payment or active for the same student and course":
         f"SELECT COUNT(*) FROM (SELECT student_id, course_id FROM enrollments WHERE {HOLDING} "
@@ -82,6 +86,9 @@ def upgrade() -> None:
         batch_op.create_index('uq_payments_open_slot', ['student_id', 'open_slot'],
                               unique=True, sqlite_where=sa.text(SLOTTED),
                               postgresql_where=sa.text(SLOTTED))
+    with op.batch_alter_table('webhook_inbox', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_webhook_inbox_status', type_='check')
+        batch_op.create_check_constraint('ck_webhook_inbox_status', INBOX_NOW)
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.create_index('uq_enrollments_one_holding', ['student_id', 'course_id'],
                               unique=True, sqlite_where=sa.text(HOLDING),
@@ -89,6 +96,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("UPDATE webhook_inbox SET status = 'failed' WHERE status = 'gave_up'")
+    with op.batch_alter_table('webhook_inbox', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_webhook_inbox_status', type_='check')
+        batch_op.create_check_constraint('ck_webhook_inbox_status', INBOX_BEFORE)
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.drop_index('uq_enrollments_one_holding')
     with op.batch_alter_table('payments', schema=None) as batch_op:
