@@ -3,12 +3,20 @@
 The one redaction step (application/redaction.py) runs in the log record factory, so
 every record — ours, structlog's, Litestar's, uvicorn's — is masked before any handler
 sees it. The configured secret values are registered with the redactor at startup.
+
+Tracebacks are formatted here, plainly, never with local variables (structlog's console
+renderer would use rich's formatter, which prints every frame's locals: a card number
+from a request body, or a token). The formatted stack is redacted before it is written,
+and JSON lines carry it as text. Control characters in logged values are escaped, so a
+CRLF inside a student id cannot forge a log line.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+import traceback
 from typing import Any
 
 import structlog
@@ -47,6 +55,34 @@ def _add_request_id(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|[\r\n]")
+
+
+def _escape(text: str) -> str:
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _plain_redacted_exception(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    """exc_info -> `exception`: the plain stack (no locals), redacted, as text."""
+    exc_info = event.pop("exc_info", None)
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    if isinstance(exc_info, BaseException):
+        exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+    if isinstance(exc_info, tuple) and exc_info[1] is not None:
+        event["exception"] = "".join(traceback.format_exception(*exc_info))
+    if "exception" in event:
+        event["exception"] = redact_text(str(event["exception"]))
+    return event
+
+
+def _escape_control_characters(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    for key, value in event.items():
+        if key != "exception" and isinstance(value, str):
+            event[key] = _escape(value)
+    return event
+
+
 SHARED_PROCESSORS: list[Any] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
@@ -76,15 +112,22 @@ def install_redaction(settings: Settings) -> None:
     )
 
 
+def log_formatter(log_format: str) -> logging.Formatter:
+    """Console or JSON lines; either way stacks are plain, redacted and without locals."""
+    renderer: Any = (structlog.processors.JSONRenderer() if log_format == "json"
+                     else structlog.dev.ConsoleRenderer(
+                         colors=False, exception_formatter=structlog.dev.plain_traceback))
+    return structlog.stdlib.ProcessorFormatter(
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    _plain_redacted_exception, _escape_control_characters, renderer],
+        foreign_pre_chain=SHARED_PROCESSORS)
+
+
 def configure_logging(settings: Settings) -> None:
     """One handler on the root logger: JSON lines outside development, console inside."""
     install_redaction(settings)
-    renderer: Any = (structlog.processors.JSONRenderer() if settings.log_format == "json"
-                     else structlog.dev.ConsoleRenderer(colors=False))
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-        foreign_pre_chain=SHARED_PROCESSORS))
+    handler.setFormatter(log_formatter(settings.log_format))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
