@@ -1,6 +1,7 @@
 """The work that runs beside the API (in-process for `serve`, alone for `worker`):
 relaying the outbox, finishing callbacks whose processing failed, re-verifying
-payments left pending, reaping old idempotency keys. Each loop survives its own
+payments left pending, handing refunds cut off by a crash to an operator, reaping old
+idempotency keys. Each loop survives its own
 failures and logs them."""
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class BackgroundWork:
             self._tasks.append(asyncio.create_task(self._relay_loop(), name="outbox-relay"))
         self._spawn("callback-retry", self._retry_s, self._retry_callbacks)
         self._spawn("pending-checker", self._retry_s, self._check_pending)
+        self._spawn("refund-recovery", max(self._retry_s, 30.0), self._recover_refunds)
         self._spawn("idempotency-reaper", self._reap_s, self._reap)
         if self._c.settings().platform_webhook_urls:
             self._spawn("platform-webhooks", min(1.0, self._retry_s),
@@ -77,6 +79,11 @@ class BackgroundWork:
         if run.changed or run.expired:
             log.info("checker: %d checked, %d changed, %d expired", run.checked, run.changed,
                      run.expired)
+
+    async def _recover_refunds(self) -> None:
+        moved = await self._c.recover_refunds()()
+        if moved:
+            log.warning("%d refunds cut off mid-request now need manual action", moved)
 
     async def _reap(self) -> None:
         cutoff = self._c.clock().now() - IDEMPOTENCY_RETENTION

@@ -51,7 +51,8 @@ from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
 from application.use_cases.reconcile import Reconcile
 from application.use_cases.reconciliation_queries import ReadReconciliations
-from application.use_cases.refund_queries import ConfirmRefund, GetRefund
+from application.use_cases.recover_refunds import RecoverInterruptedRefunds
+from application.use_cases.refund_queries import CancelRefund, ConfirmRefund, GetRefund
 from application.use_cases.request_refund import RequestRefund
 from application.use_cases.resolve_review import ResolveReview
 from application.use_cases.retry_callbacks import RetryCallbacks
@@ -211,6 +212,8 @@ class Container(containers.DeclarativeContainer):
     request_refund = providers.Singleton(RequestRefund, tx, measured_gateway, clock, ids,
                                         probe)
     confirm_refund = providers.Singleton(ConfirmRefund, tx, clock)
+    cancel_refund = providers.Singleton(CancelRefund, tx, clock)
+    recover_refunds = providers.Singleton(RecoverInterruptedRefunds, tx, clock)
     get_refund = providers.Singleton(GetRefund, tx)
     revert_enrollment = providers.Singleton(RevertEnrollment, tx, clock)
     gateway_mode = providers.Singleton(

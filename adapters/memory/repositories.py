@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from application.ports import AuditEntry, InboxItem, Page, PageRequest, PaymentFilter
 from domain.enrollment import HOLDING, Enrollment
 from domain.payment import OPEN, Payment
-from domain.refund import Refund
+from domain.refund import Refund, RefundStatus
 
 if TYPE_CHECKING:
     from adapters.memory.unit_of_work import MemoryUnitOfWork
@@ -105,6 +105,12 @@ class MemoryRefunds:
     async def for_payment(self, payment_id: str) -> list[Refund]:
         ids = [r.id for r in self._uow.all_rows("refunds") if r.payment_id == payment_id]  # type: ignore[attr-defined]
         return [r for r in (self._uow.load("refunds", i) for i in ids) if r is not None]
+
+    async def pending_before(self, cutoff: datetime, limit: int) -> list[Refund]:
+        rows = sorted((r for r in self._uow.all_rows("refunds")
+                       if r.status is RefundStatus.PENDING and r.updated_at <= cutoff),  # type: ignore[attr-defined]
+                      key=lambda r: (r.updated_at, r.id))[:limit]  # type: ignore[attr-defined]
+        return [r for r in (self._uow.load("refunds", x.id) for x in rows) if r is not None]
 
 
 class MemoryAudit:

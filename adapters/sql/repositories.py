@@ -18,7 +18,7 @@ from adapters.sql.tables import EnrollmentRow, PaymentRow, RefundRow
 from application.ports import Page, PageRequest, PaymentFilter
 from domain.enrollment import HOLDING, Enrollment
 from domain.payment import OPEN, Payment
-from domain.refund import Refund
+from domain.refund import Refund, RefundStatus
 
 if TYPE_CHECKING:
     from adapters.sql.unit_of_work import SqlUnitOfWork
@@ -176,3 +176,13 @@ class SqlRefunds(_Repository):
     async def for_payment(self, payment_id: str) -> list[Refund]:
         statement = select(RefundRow.__table__).where(_R.payment_id == payment_id)  # type: ignore[attr-defined]
         return await self._find(statement, lambda r: r.payment_id == payment_id)
+
+    async def pending_before(self, cutoff: datetime, limit: int) -> list[Refund]:
+        def keep(r: Refund) -> bool:
+            return r.status is RefundStatus.PENDING and r.updated_at <= cutoff
+
+        statement = (select(RefundRow.__table__)  # type: ignore[attr-defined]
+                     .where(_R.status == RefundStatus.PENDING.value, _R.updated_at <= cutoff)
+                     .order_by(_R.updated_at, _R.id).limit(limit))
+        found = await self._find(statement, keep)
+        return sorted(found, key=lambda r: (r.updated_at, r.id))[:limit]

@@ -25,7 +25,7 @@ USE_CASES = ("create_enrollment", "get_enrollment", "start_payment", "verify_pay
              "request_refund", "confirm_refund", "get_refund", "revert_enrollment",
              "gateway_mode", "gateway_history", "reconcile", "list_reconciliations")
 USE_CASES += ("get_stats", "payments_needing_review", "scrape", "readiness")
-USE_CASES += ("resolve_review", "verify_on_return")
+USE_CASES += ("resolve_review", "verify_on_return", "cancel_refund")
 
 
 class ContainerPlugin(InitPluginProtocol):

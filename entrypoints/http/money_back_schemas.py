@@ -26,6 +26,10 @@ class ConfirmRefundBody(msgspec.Struct, forbid_unknown_fields=True):
     gateway_reference: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 
+class CancelRefundBody(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Reason
+
+
 class RevertBody(msgspec.Struct, forbid_unknown_fields=True):
     reason: Reason
 

@@ -22,7 +22,7 @@ from application.ports import (
     StoredResponse,
 )
 from domain.money import Money
-from domain.payment import PaymentStatus
+from domain.payment import Payment, PaymentStatus
 from domain.refund import Refund
 from tests.support.builders import T0, enrollment, own_enrollments, payment, succeeded
 
@@ -241,3 +241,51 @@ async def test_idempotency_claims(backend):
     assert (await claim("u1:/pay", "key1", "fp9", next_day, 30)).outcome is IdempotencyOutcome.STARTED
     assert await store_.reap(older_than=T0 + timedelta(hours=1)) == 1  # u2's claim from T0
     assert (await claim("u2:/pay", "key1", "x", next_day, 30)).outcome is IdempotencyOutcome.STARTED
+
+
+async def test_one_holding_enrollment_per_student_and_course(backend):
+    await store(backend, enrollment("enr_1", course="python-101"))
+    with pytest.raises(ConcurrentUpdate):
+        await store(backend, enrollment("enr_2", course="python-101"))
+    other_course = enrollment("enr_3", course="python-102")
+    await store(backend, other_course, enrollment("enr_4", student="stu_2", course="python-101"))
+    async with backend.uow_factory() as uow:
+        assert (await uow.enrollments.holding("stu_1", "python-101")).id == "enr_1"
+        assert (await uow.enrollments.holding("stu_2", "python-101")).id == "enr_4"
+        assert await uow.enrollments.holding("stu_1", "nothing") is None
+
+
+async def test_one_open_payment_per_enrollment_and_one_per_checkout_slot(backend):
+    await store(backend, enrollment(), enrollment("enr_2"))
+    await store(backend, payment("pay_1", paylink="pl_1"))
+    with pytest.raises(ConcurrentUpdate):
+        await store(backend, payment("pay_2", paylink="pl_2"))
+    closed = payment("pay_3", at=T0 + timedelta(seconds=1), paylink="pl_3")
+    closed.expire(at=T0, actor="system")
+    await store(backend, closed)  # a closed one does not count
+    async with backend.uow_factory() as uow:
+        assert [p.id for p in await uow.payments.for_enrollment("enr_1")] == ["pay_1", "pay_3"]
+    first = Payment.create(payment_id="pay_s1", enrollment_id="enr_2", student_id="stu_1",
+                           amount=Money(100, "ZAR"), at=T0, actor="s", open_slot=1)
+    async with backend.uow_factory() as uow:
+        (await uow.payments.get("pay_1")).open_slot = 1
+        await uow.payments.add(first)
+        with pytest.raises(ConcurrentUpdate):
+            await uow.commit()
+
+
+async def test_payments_due_for_a_fast_recheck_and_refunds_cut_off(backend):
+    due = payment("pay_due", "enr_due", paylink="pl_due")
+    due.recheck_soon(at=T0)
+    later = payment("pay_later", "enr_later", paylink="pl_later")
+    later.recheck_soon(at=T0 + timedelta(minutes=5))
+    paid = succeeded("pay_paid", "enr_paid")
+    paid.reserve_refund(Money(100, "ZAR"))
+    stuck = Refund.request(refund_id="ref_1", payment_id="pay_paid", student_id="stu_1",
+                           amount=Money(100, "ZAR"), reason="r", at=T0, actor="a")
+    await store(backend, *own_enrollments(due, later, paid), due, later, paid, stuck)
+    async with backend.uow_factory() as uow:
+        found = await uow.payments.due_for_recheck(T0 + timedelta(seconds=5), 10)
+        assert [p.id for p in found] == ["pay_due"]
+        assert [r.id for r in await uow.refunds.pending_before(T0, 10)] == ["ref_1"]
+        assert await uow.refunds.pending_before(T0 - timedelta(seconds=1), 10) == []

@@ -40,6 +40,8 @@ OWNED = {
     ("GET", "/api/v1/refunds/{refund_id:str}"): Owned("refund"),
     ("POST", "/api/v1/refunds/{refund_id:str}/confirm"):
         Owned("manual_refund", admin_only=True, body={"gateway_reference": "IK-REF-0001"}),
+    ("POST", "/api/v1/refunds/{refund_id:str}/cancel"):
+        Owned("manual_refund", admin_only=True, body={"reason": "never made"}),
     ("GET", "/api/v1/reconciliations/{report_id:str}"):
         Owned("reconciliation", admin_only=True),
 }

@@ -10,10 +10,15 @@ from litestar.params import FromPath, JSONBody
 
 from application.actor import Actor
 from application.idempotency import IdempotentRequests
-from application.use_cases.refund_queries import ConfirmRefund, GetRefund
+from application.use_cases.refund_queries import CancelRefund, ConfirmRefund, GetRefund
 from application.use_cases.request_refund import RequestRefund, RequestRefundCommand
 from entrypoints.http.idempotent import run_idempotent
-from entrypoints.http.money_back_schemas import ConfirmRefundBody, CreateRefundBody, RefundOut
+from entrypoints.http.money_back_schemas import (
+    CancelRefundBody,
+    ConfirmRefundBody,
+    CreateRefundBody,
+    RefundOut,
+)
 from entrypoints.http.strict_body import IdempotencyKey, strict_body
 
 
@@ -61,3 +66,13 @@ class RefundController(Controller):
                       confirm_refund: NamedDependency[ConfirmRefund]) -> RefundOut:
         body = await strict_body(request, ConfirmRefundBody)
         return RefundOut.of(await confirm_refund(actor, refund_id, body.gateway_reference))
+
+    @post("/{refund_id:str}/cancel", status_code=200,
+          summary="Cancel a manual refund that was never made (admin; reason required)",
+          description="Only a `manual_action_required` refund: it becomes `failed` and its "
+                      "reserved amount is refundable again. Audited.")
+    async def cancel(self, request: Request[Any, Any, Any], refund_id: FromPath[str],
+                     data: JSONBody[CancelRefundBody], actor: NamedDependency[Actor],
+                     cancel_refund: NamedDependency[CancelRefund]) -> RefundOut:
+        body = await strict_body(request, CancelRefundBody)
+        return RefundOut.of(await cancel_refund(actor, refund_id, body.reason))
