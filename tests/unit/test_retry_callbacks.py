@@ -4,6 +4,7 @@ circuit do not count; after the last attempt the checker takes the payment at on
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 from datetime import timedelta
 
 import pytest
@@ -42,9 +43,8 @@ async def test_retries_back_off_exponentially(world):
         await retry()
         if attempts(world, item.id) > before:
             calls.append(world.clock.now() - item.received_at)
-    gaps = [b - a for a, b in zip(calls, calls[1:], strict=False)]
-    assert len(calls) >= 3 and all(later > earlier for earlier, later in zip(gaps, gaps[1:],
-                                                                              strict=False))
+    gaps = [b - a for a, b in pairwise(calls)]
+    assert len(calls) >= 3 and all(later > earlier for earlier, later in pairwise(gaps))
     assert due_at(world.store.inbox[item.id]) > world.clock.now()
 
 
