@@ -4,8 +4,8 @@ circuit do not count; after the last attempt the checker takes the payment at on
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import pairwise
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
