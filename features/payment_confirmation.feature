@@ -17,11 +17,33 @@ Feature: We only unlock a course when the money is really there
   Scenario: The message says paid but the payment provider says it is still waiting
     When someone tells us the payment went through but the payment provider still waits for it
     Then the course "Python 101" is still locked for Thandi
-    And the payment is held for a person to review because "callback_unconfirmed"
+    And the payment waits for the payment provider to confirm it
+    When 2 minutes pass and our checker runs
+    Then the course "Python 101" is still locked for Thandi
+    And the payment waits for the payment provider to confirm it
+
+  Scenario: The payment provider's records are slower than its message
+    Given the payment provider's records lag behind its messages
+    And Thandi pays successfully on the payment page
+    When the payment provider tells us the payment went through
+    Then the course "Python 101" is still locked for Thandi
+    And the payment waits for the payment provider to confirm it
+    When the payment provider's records catch up
+    And 10 seconds pass and our checker runs
+    Then the payment is marked as succeeded
+    And the course "Python 101" is unlocked for Thandi
+    And our checker confirmed the payment and unlocked the course, with no operator involved
 
   Scenario: The amounts disagree
     Given Thandi pays successfully on the payment page
     But the payment provider reports R1.00 for it
+    When the payment provider tells us the payment went through
+    Then the course "Python 101" is still locked for Thandi
+    And the payment is held for a person to review because "amount_mismatch"
+
+  Scenario: The payment provider reports another amount without saying its currency
+    Given Thandi pays successfully on the payment page
+    But the payment provider reports R1.00 more for it, without saying in which currency
     When the payment provider tells us the payment went through
     Then the course "Python 101" is still locked for Thandi
     And the payment is held for a person to review because "amount_mismatch"

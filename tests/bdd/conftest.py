@@ -16,6 +16,8 @@ from tests.bdd.steps_confirmation import *  # noqa: F403
 from tests.bdd.steps_invalid_data import *  # noqa: F403
 from tests.bdd.steps_money_back import *  # noqa: F403
 from tests.bdd.steps_monitoring import *  # noqa: F403
+from tests.bdd.steps_one_purchase import *  # noqa: F403
+from tests.bdd.steps_review import *  # noqa: F403
 from tests.bdd.steps_security import *  # noqa: F403
 
 __all__ = ["ctx", "driver", "runner", "stack"]
@@ -28,6 +30,8 @@ AREA_TAGS = {
     "refunds": "money back", "reconciliation": "our books against the provider's",
     "rollback": "an admin takes access back", "monitoring": "operators' statistics",
     "confirmation": "unlocking only when the money is really there",
+    "one-purchase": "a course bought once, Buy clicked again",
+    "review": "an operator resolves a payment held for review",
     "memory-only": "runs on the memory stack only (docs/qa.md says why)",
 }
 

@@ -3,6 +3,8 @@ network_issues .feature), on the stack-neutral driver; shared by the other areas
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pytest_bdd import given, parsers, step, then, when
 
 from tests.bdd.drivers.base import Refusal
@@ -156,6 +158,6 @@ def message_lost(ctx: Ctx) -> None:
     """Nothing to do: the message is never delivered in this scenario."""
 
 
-@when(parsers.re(r"(?P<count>\d+) (?P<unit>minutes|hours) pass and our checker runs"))
+@when(parsers.re(r"(?P<count>\d+) (?P<unit>seconds|minutes|hours) pass and our checker runs"))
 def checker_runs(ctx: Ctx, count: str, unit: str) -> None:
-    ctx.driver.run_checker(int(count) * (60 if unit == "hours" else 1))
+    ctx.driver.run_checker(timedelta(**{unit: int(count)}))

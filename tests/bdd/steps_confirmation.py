@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import given, parsers, step, then, when
 
+from application.use_cases.check_pending import CHECKER
 from tests.bdd.stack import Ctx, rand
 
 
@@ -17,7 +18,7 @@ def unconfirmed_success(ctx: Ctx) -> None:
     ctx.driver.unconfirmed_success_message(ctx.student)
 
 
-@then(parsers.parse('the payment is held for a person to review because "{reason}"'))
+@step(parsers.parse('the payment is held for a person to review because "{reason}"'))
 def held_for_review(ctx: Ctx, reason: str) -> None:
     payment = ctx.driver.payment(ctx.student)
     assert (payment.review_reason, payment.status) == (reason, "pending")
@@ -62,3 +63,40 @@ def watching(ctx: Ctx, name: str) -> None:
 def sees_live(ctx: Ctx, name: str) -> None:
     seen = ctx.driver.events_seen_by(name, until="EnrollmentActivated")
     assert seen == ["PaymentSucceeded", "EnrollmentActivated"], seen
+
+
+@given(parsers.parse("the payment provider reports {extra} more for it, without saying in "
+                     "which currency"))
+def provider_reports_more_without_currency(ctx: Ctx, extra: str) -> None:
+    ctx.driver.provider_reports_without_currency(ctx.student, rand(extra))
+
+
+@then("the payment waits for the payment provider to confirm it")
+def waits_for_provider(ctx: Ctx) -> None:
+    """Not paid, not given up on, and not put in front of a person either."""
+    payment = ctx.driver.payment(ctx.student)
+    assert (payment.status, payment.review_reason) == ("pending", None), payment
+
+
+# -- the payment provider's records lag behind its messages -------------------------------
+@given("the payment provider's records lag behind its messages")
+def records_lag(ctx: Ctx) -> None:
+    ctx.driver.provider_records_lag()
+
+
+@when("the payment provider's records catch up")
+def records_catch_up(ctx: Ctx) -> None:
+    ctx.driver.provider_catches_up()
+
+
+@then("our checker confirmed the payment and unlocked the course, with no operator involved")
+def checker_confirmed(ctx: Ctx) -> None:
+    record = ctx.driver.payment_record(ctx.student)
+    paid_by = [line.actor for line in record
+               if (line.entity, line.to_status) == ("payment", "succeeded")]
+    unlocked_by = [line.actor for line in record
+                   if (line.entity, line.to_status) == ("enrollment", "active")]
+    assert (paid_by, unlocked_by) == ([CHECKER], [CHECKER]), record
+    people = [line for line in record if line.actor.startswith("admin:")
+              or line.action.startswith("review_") or line.action == "PaymentFlaggedForReview"]
+    assert people == [], people

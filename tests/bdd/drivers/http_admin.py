@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.money import Money
-from tests.bdd.drivers.base import Refusal, StatsView
+from tests.bdd.drivers.base import RecordLine, Refusal, StatsView, student_sub
 from tests.support.world import ADMIN
 
 
 def refusal(status: int, body: Any) -> Refusal | None:
     if status < 400:
         return None
-    return Refusal(body["code"], body["category"], body["retryable"], body["user_message"])
+    return Refusal(body["code"], body["category"], body["retryable"], body["user_message"],
+                   body.get("enrollment_id"))
 
 
 class HttpAdminActions:
@@ -85,3 +86,14 @@ class HttpAdminActions:
         listed = self.run(self.stack.container.payments_needing_review()(ADMIN))
         return [(p.student_id, p.review_reason) for p in listed]
 
+    def resolve_review(self, student: str, action: str, reason: str,
+                       by: str | None = None) -> Refusal | None:
+        """An operator (an admin token) or, with `by`, that student's own token."""
+        who, role = ("admin-1", "admin") if by is None else (student_sub(by), "student")
+        status, body = self.call("POST", f"/api/v1/payments/{self._payments[student]['id']}"
+                                 "/review", who, role, json={"action": action, "reason": reason})
+        return refusal(status, body)
+
+    def payment_record(self, student: str) -> list[RecordLine]:
+        return [RecordLine(e["actor"], e["action"], e["entity"], e["to_status"], e["reason"])
+                for e in self._trail(student)]

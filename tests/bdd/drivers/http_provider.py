@@ -16,6 +16,8 @@ from tests.bdd.drivers.http_admin import refusal
 from tests.support.live_stack import APP_ID, APP_SECRET
 
 HOLD_CALLBACKS = {"callback_reorder": True}
+# Longer than any scenario: the records stay behind until `provider_catches_up` ends the lag.
+LONG_LAG_MS = 10 * 60 * 1000
 WEBHOOK = "/webhooks/ikhokha"
 
 
@@ -112,8 +114,24 @@ class HttpProviderActions:
     def provider_refunds_by_itself(self, able: bool) -> None:
         assert not able, "iK Pay has no refund call: refunds are made in its dashboard"
 
-    def run_checker(self, minutes: int) -> None:
-        self._ahead += timedelta(minutes=minutes)
+    def provider_reports_without_currency(self, student: str, extra: Money) -> None:
+        """iK Pay's status answers carry no currency: the simulator's default, said here."""
+        faults = self.run(self.stack.control.set_faults(
+            status_amount_delta=extra.amount_minor, status_currency=False))
+        assert (faults["status_amount_delta"], faults["status_currency"]) == (
+            extra.amount_minor, False), faults
+
+    def provider_records_lag(self) -> None:
+        """Settled paylinks keep answering PENDING to the status call (the callback still
+        says what happened). The simulator measures the lag on the real clock, so the lag
+        is long and catching up ends it: no scenario waits on time passing."""
+        self._faults(status_lag_ms=LONG_LAG_MS)
+
+    def provider_catches_up(self) -> None:
+        self._faults(status_lag_ms=0)
+
+    def run_checker(self, after: timedelta) -> None:
+        self._ahead += after
         container = self.stack.container
         checker = CheckPendingPayments(container.tx(), container.measured_gateway(),
                                        container.verify_payment(), ShiftedClock(self._ahead))

@@ -35,7 +35,8 @@ SETTLE = {"pay": (GatewayStatus.SUCCESS, None),
 
 def refusal(failure: BaseException) -> Refusal:
     told = classify(failure)
-    return Refusal(told.code, told.category.value, told.retryable, told.user_message)
+    named = (getattr(failure, "extra", None) or {}).get("enrollment_id")
+    return Refusal(told.code, told.category.value, told.retryable, told.user_message, named)
 
 
 def view(payment: Payment) -> PaymentView:
@@ -58,6 +59,8 @@ class MemoryDriver(MemoryProviderActions, MemoryAdminActions):
         self._edge: SecureApi | None = None
         self._exits = ExitStack()
         self._marks: dict[str, int] = {}
+        self._lagging = False
+        self._lagged: dict[str, tuple[GatewayStatus, str | None]] = {}
 
     def run(self, coro: Any) -> Any:
         return self._runner.run(coro)
@@ -132,7 +135,12 @@ class MemoryDriver(MemoryProviderActions, MemoryAdminActions):
         return self._payments[student_name].paylink_id or ""
 
     def pay_on_payment_page(self, student_name: str, outcome: str) -> None:
+        """While the provider's records lag (`provider_records_lag`), the fake keeps
+        answering PENDING until `provider_catches_up`."""
         status, code = SETTLE[outcome]
+        if self._lagging:
+            self._lagged[self._paylink(student_name)] = status, code
+            return
         self.world.gateway.settle(self._paylink(student_name), status, failure_code=code)
 
     def payment(self, student_name: str) -> PaymentView:
@@ -151,6 +159,9 @@ class MemoryDriver(MemoryProviderActions, MemoryAdminActions):
         enrollment = (self._enrollments[(student_name, course)] if course
                       else self._latest[student_name])
         return self.world.enrollment_row(enrollment.id).status.value
+
+    def enrollment_ref(self, student_name: str, course: str) -> str:
+        return self._enrollments[(student_name, course)].id
 
     def _events(self, student_name: str) -> list[str]:
         return [e.name for e in self.world.notifier.sent
@@ -172,4 +183,5 @@ class MemoryDriver(MemoryProviderActions, MemoryAdminActions):
 def problem(status: int, body: Any) -> Refusal | None:
     if status < 400:
         return None
-    return Refusal(body["code"], body["category"], body["retryable"], body["user_message"])
+    return Refusal(body["code"], body["category"], body["retryable"], body["user_message"],
+                   body.get("enrollment_id"))

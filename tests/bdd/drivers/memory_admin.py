@@ -8,16 +8,22 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.memory.monitoring import MemoryMonitoringQueries
+from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.reconcile import ReconcileCommand
+from application.use_cases.resolve_review import (
+    ResolveReview,
+    ResolveReviewCommand,
+    ReviewAction,
+)
 from application.use_cases.review_queue import PaymentsNeedingReview
 from application.use_cases.stats import GetStats
 from domain.enrollment import Enrollment
 from domain.money import Money
 from domain.payment import Payment
 from domain.refund import Refund
-from tests.bdd.drivers.base import Refusal, StatsView
+from tests.bdd.drivers.base import RecordLine, Refusal, StatsView, student_sub
 from tests.support.money_back import MoneyBackWorld
-from tests.support.world import ADMIN, START
+from tests.support.world import ADMIN, START, student
 
 
 class MemoryAdminActions:
@@ -73,3 +79,19 @@ class MemoryAdminActions:
         listed = self.run(PaymentsNeedingReview(queries)(ADMIN))
         return [(p.student_id, p.review_reason) for p in listed]
 
+    def resolve_review(self, student_name: str, action: str, reason: str,
+                       by: str | None = None) -> Refusal | None:
+        """An operator (or, with `by`, that student) resolves the held payment."""
+        world = self.world
+        resolve = ResolveReview(world.tx, world.verify_payment,
+                                GatewayReportApplier(world.clock), world.clock)
+        actor = ADMIN if by is None else student(student_sub(by))
+        _, refused = self._try(resolve(ResolveReviewCommand(
+            actor, self._payments[student_name].id, ReviewAction(action), reason)))
+        return refused
+
+    def payment_record(self, student_name: str) -> list[RecordLine]:
+        payment = self.world.payment_row(self._payments[student_name].id)
+        ids = {payment.id, payment.enrollment_id}
+        return [RecordLine(e.actor, e.action, e.entity, e.to_status, e.reason)
+                for e in self.world.store.audit if e.entity_id in ids]

@@ -4,8 +4,10 @@ MemoryDriver)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from domain.gateway_report import GatewayStatus
 from domain.money import Money
 from tests.bdd.drivers.base import Refusal
 from tests.support.money_back import MoneyBackWorld
@@ -13,6 +15,8 @@ from tests.support.money_back import MoneyBackWorld
 
 class MemoryProviderActions:
     world: MoneyBackWorld
+    _lagging: bool
+    _lagged: dict[str, tuple[GatewayStatus, str | None]]
 
     if TYPE_CHECKING:  # provided by the driver this is mixed into
         def run(self, coro: Any) -> Any: ...
@@ -64,7 +68,22 @@ class MemoryProviderActions:
     def provider_refunds_by_itself(self, able: bool) -> None:
         self.world.gateway.can_refund = able
 
-    def run_checker(self, minutes: int) -> None:
-        self.world.clock.advance(minutes=minutes)
+    def provider_reports_without_currency(self, student_name: str, extra: Money) -> None:
+        """The fake's answers are already read (a `Money` always has a currency): on this
+        stack this is another amount. The missing currency is a wire shape, seen on http."""
+        link = self.world.gateway.paylinks[self._paylink(student_name)]
+        link.reported_amount = link.request.amount + extra
+
+    def provider_records_lag(self) -> None:
+        self._lagging = True
+
+    def provider_catches_up(self) -> None:
+        self._lagging = False
+        for paylink, (status, code) in self._lagged.items():
+            self.world.gateway.settle(paylink, status, failure_code=code)
+        self._lagged.clear()
+
+    def run_checker(self, after: timedelta) -> None:
+        self.world.clock.advance(seconds=after.total_seconds())
         self.run(self.world.check_pending())
 
