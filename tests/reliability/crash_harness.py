@@ -50,6 +50,7 @@ class Server:
                     "SKILLPAY_TEST_CRASH_AT": crash_at, "PYTHONPATH": os.getcwd(),
                     # one client (this test) sends every callback and request: no limits
                     "SKILLPAY_RATE_LIMIT_WEBHOOK": "0", "SKILLPAY_RATE_LIMIT_PAYMENTS": "0",
+                    "SKILLPAY_RATE_LIMIT_VERIFY": "0",
                     "SKILLPAY_MAX_OPEN_CHECKOUTS": "0"})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(self.port)],
@@ -183,6 +184,24 @@ async def settle_down(engine: Any, timeout_s: float = 30.0) -> None:
         await asyncio.sleep(0.1)
 
 
+async def recover_interrupted_refunds(database_url: str) -> int:
+    """What the worker does once a refund's lease is over (the lease is taken as spent:
+    every request of the run has ended): refunds cut off by a kill need manual action."""
+    from datetime import timedelta
+
+    from application.use_cases.recover_refunds import RecoverInterruptedRefunds
+    from entrypoints.container import build_container
+    from entrypoints.settings import Settings
+
+    container = build_container(Settings.from_env({
+        "SKILLPAY_ENV": "test", "SKILLPAY_DATABASE_URL": database_url}))
+    try:
+        return await RecoverInterruptedRefunds(container.tx(), container.clock(),
+                                               lease=timedelta(0))(limit=10_000)
+    finally:
+        await container.engine().dispose()
+
+
 async def redeliver_and_check(driver: Driver, database_url: str) -> tuple[set[str], list[str]]:
     """The end of every run: every callback again, every payment verified, the worker
     quiet; then the checker over the database. Returns (acknowledged, violations)."""
@@ -195,6 +214,7 @@ async def redeliver_and_check(driver: Driver, database_url: str) -> tuple[set[st
     for payment_id in driver.payments:
         await driver.call("POST", f"/api/v1/payments/{payment_id}/verify",
                           headers=auth("ops", "admin"))
+    await recover_interrupted_refunds(database_url)
     engine = create_async_engine(database_url, poolclass=NullPool)
     try:
         await settle_down(engine)

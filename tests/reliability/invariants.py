@@ -30,7 +30,8 @@ async def refunds_within_capture(engine: AsyncEngine) -> list[str]:
                COALESCE(SUM(CASE WHEN r.status = 'succeeded' THEN r.amount_minor END), 0) AS paid
         FROM payments p LEFT JOIN refunds r ON r.payment_id = p.id
         GROUP BY p.id, p.amount_minor, p.refunded_minor, p.reserved_minor""")
-    problems = []
+    problems = [f"refund {r['id']} still pending after recovery" for r in await rows(
+        engine, "SELECT id FROM refunds WHERE status = 'pending'")]
     for r in found:
         if r["held"] > r["amount_minor"]:
             problems.append(f"{r['id']}: refunds {r['held']} exceed capture {r['amount_minor']}")

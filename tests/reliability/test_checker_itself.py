@@ -43,6 +43,10 @@ async def test_a_healthy_history_has_no_violations(sql_engine):
      " WHERE entity = 'enrollment' AND to_status = 'active'", "activated 2 times"),
     ("UPDATE payments SET refunded_minor = 1 WHERE status = 'succeeded'", "refunded_minor 1"),
     ("UPDATE outbox SET relayed_at = NULL", "never relayed"),
+    ("INSERT INTO refunds (id, payment_id, student_id, amount_minor, currency, reason, status,"
+     " created_at, updated_at, version) SELECT 'ref_cut', id, student_id, 1, currency, 'r',"
+     " 'pending', created_at, updated_at, 0 FROM payments WHERE status = 'succeeded'",
+     "still pending after recovery"),
 ])
 async def test_each_planted_corruption_is_found(sql_engine, corruption, expected):
     await healthy_history(sql_engine)
