@@ -112,6 +112,14 @@ class RequestRefund:
                 await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise ConcurrentUpdate()  # pragma: no cover - the loop returns or raises
 
+    async def find(self, cmd: RequestRefundCommand) -> Refund | None:
+        """The refund this request (same caller, payment and key) already made, if any:
+        a retry while the first request is still held answers with its state at once."""
+        if cmd.idempotency_key is None:
+            return None
+        refund_id = self._refund_id(cmd)
+        return await self._tx.run(lambda uow: uow.refunds.get(refund_id))
+
     def _refund_id(self, cmd: RequestRefundCommand) -> str:
         if cmd.idempotency_key is None:
             return self._ids.new_id("ref")

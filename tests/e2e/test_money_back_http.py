@@ -184,3 +184,35 @@ def test_reconciliations_are_admin_only_stored_and_listed(api):
                            headers=admin).status_code == 400
     assert api.client.get("/api/v1/reconciliations/rec_missing",
                           headers=admin).status_code == 404
+
+
+def test_a_retry_while_the_first_request_holds_the_key_answers_with_the_refund_state(api):
+    """A refund request cut off mid-way (kill -9) leaves its key held and its refund
+    pending; the client's retry is told the refund's state at once, not 'try later'."""
+    import asyncio
+
+    from application.actor import Actor, Role
+    from application.use_cases.request_refund import RequestRefundCommand
+    from entrypoints.http.idempotent import fingerprint
+    from entrypoints.http.money_back_schemas import CreateRefundBody
+
+    class Killed(BaseException):
+        pass
+
+    payment = paid(api)
+    container = api.client.app.state.container
+    command = RequestRefundCommand(Actor("admin-1", Role.ADMIN), payment["id"], "cut off",
+                                   5000, KEY)
+    api.gateway.fail_next("refund", Killed())
+    scope = f"admin-1:POST /api/v1/payments/{payment['id']}/refunds"
+    held = fingerprint(CreateRefundBody(reason="cut off", amount=5000))
+    with pytest.raises(Killed):  # the use-case, as the cut-off request ran it
+        asyncio.run(container.request_refund()(command))
+    asyncio.run(container.idempotency_store().claim(scope, KEY, held, datetime.now(UTC), 120))
+
+    retried = refund(api, payment["id"], {"amount": 5000, "reason": "cut off"})
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["status"] == "pending"
+    assert retried.json()["amount"] == {"amount": 5000, "currency": "ZAR"}
+    other = refund(api, payment["id"], {"amount": 5000, "reason": "another"})
+    assert other.status_code == 422  # same key, another body: still refused

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+import msgspec
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -12,6 +13,7 @@ from application.actor import Actor
 from application.idempotency import IdempotentRequests
 from application.use_cases.refund_queries import CancelRefund, ConfirmRefund, GetRefund
 from application.use_cases.request_refund import RequestRefund, RequestRefundCommand
+from domain.classification import ClassifiedFailure
 from entrypoints.http.idempotent import run_idempotent
 from entrypoints.http.money_back_schemas import (
     CancelRefundBody,
@@ -39,15 +41,25 @@ class PaymentRefundController(Controller):
         # The body is the stored (replayable) response of run_idempotent, shaped RefundOut.
         body = await strict_body(request, CreateRefundBody)
 
-        async def produce() -> tuple[int, RefundOut]:
-            refund = await request_refund(RequestRefundCommand(
-                actor=actor, payment_id=payment_id, reason=body.reason,
-                amount_minor=body.amount, idempotency_key=idempotency_key))
-            return 201, RefundOut.of(refund)
+        command = RequestRefundCommand(
+            actor=actor, payment_id=payment_id, reason=body.reason,
+            amount_minor=body.amount, idempotency_key=idempotency_key)
 
-        return await run_idempotent(idempotent_requests, actor,
-                                    f"POST /api/v1/payments/{payment_id}/refunds",
-                                    idempotency_key, body, produce)
+        async def produce() -> tuple[int, RefundOut]:
+            return 201, RefundOut.of(await request_refund(command))
+
+        try:
+            return await run_idempotent(idempotent_requests, actor,
+                                        f"POST /api/v1/payments/{payment_id}/refunds",
+                                        idempotency_key, body, produce)
+        except ClassifiedFailure as busy:
+            # The first request with this key still holds it (or was cut off by a crash):
+            # answer at once with the refund's state instead of "try again later".
+            known = await request_refund.find(command) \
+                if busy.code == "idempotency_request_in_progress" else None
+            if known is None or known.reason != body.reason.strip():
+                raise
+            return Response(msgspec.json.encode(RefundOut.of(known)), status_code=200)
 
 
 class RefundController(Controller):
