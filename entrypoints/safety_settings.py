@@ -1,6 +1,6 @@
 """The access-control part of the settings: hosts, CORS, proxies, rate limits.
 
-Kept apart from settings.py so the table of API.md stays readable there; the names
+Kept apart from settings.py so the table of docs/api.md stays readable there; the names
 are listed in docs/security.md.
 """
 

@@ -1,4 +1,4 @@
-"""Typed settings, read once from the environment (names of API.md).
+"""Typed settings, read once from the environment (names of docs/api.md).
 
 The seed's `VITE_*` names are honoured as fallbacks with a warning: anything with that
 prefix is bundled into browser code, so such a secret must be rotated.

@@ -1,4 +1,4 @@
-"""The real iK Pay adapter of the PaymentGateway port (see IKHOKHA.md)."""
+"""The real iK Pay adapter of the PaymentGateway port (see docs/ikhokha.md)."""
 
 from adapters.ikhokha.gateway import IkhokhaGateway
 

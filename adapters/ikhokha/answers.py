@@ -1,6 +1,6 @@
 """Turn iK Pay HTTP answers into domain values, or into exactly one failure code.
 
-Success of create = HTTP 200 AND responseCode "00" AND a paylinkUrl (IKHOKHA.md);
+Success of create = HTTP 200 AND responseCode "00" AND a paylinkUrl (docs/ikhokha.md);
 anything else is a failure, never a silent success.
 """
 

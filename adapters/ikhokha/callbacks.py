@@ -1,6 +1,6 @@
 """Verify an iK Pay callback and derive its dedupe key from the SIGNED content only.
 
-Order (IKHOKHA.md): `ik-appid` equals our app id; signature over (path + raw body);
+Order (docs/ikhokha.md): `ik-appid` equals our app id; signature over (path + raw body);
 if that fails, over (path + the compact re-serialisation without the unsigned `text`
 member, member order kept). The fallback puts no condition on how the raw body was
 spaced or escaped: a pretty-printed or \\u-escaped copy carries the same signed members,

@@ -1,4 +1,4 @@
-"""Every UNCERTAIN point of the iK Pay protocol (IKHOKHA.md), each in one named place.
+"""Every UNCERTAIN point of the iK Pay protocol (docs/ikhokha.md), each in one named place.
 
 iKhokha publishes no spec, so these are decisions, not facts. One live test against
 iKhokha should settle each; change it here and nowhere else.

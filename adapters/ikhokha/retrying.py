@@ -1,6 +1,6 @@
 """Retries for iK Pay calls, in the adapter only, built on tenacity.
 
-Rules (API.md): at most 1 + `retries` attempts; exponential backoff with full jitter
+Rules (docs/api.md): at most 1 + `retries` attempts; exponential backoff with full jitter
 from `base_delay_s`; a larger `Retry-After` wins (already capped at 60 s); no attempt
 starts after the deadline, and each attempt's timeout is cut to what the deadline has
 left. Only retryable codes of idempotent calls are retried, and only while the

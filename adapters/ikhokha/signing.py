@@ -1,4 +1,4 @@
-"""iK Pay request signing (IKHOKHA.md "Signing").
+"""iK Pay request signing (docs/ikhokha.md "Signing").
 
 The signature covers the escaped text of `path + body`, so the body we sign must be
 the exact bytes we send: callers encode once and pass those bytes to both places.

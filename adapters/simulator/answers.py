@@ -1,7 +1,7 @@
 """Status and history items as iK Pay answers them, bent by the answer-shape knobs.
 
 iKhokha's status (and history) items carry paylinkID, status, amount,
-externalTransactionID and createdAt, and no currency (IKHOKHA.md "Status and history
+externalTransactionID and createdAt, and no currency (docs/ikhokha.md "Status and history
 response shapes"). The knobs let tests see what the adapter does with a gateway that
 lags behind its own callback, forgets the amount, reports another amount, or does
 send a currency.

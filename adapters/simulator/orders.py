@@ -1,4 +1,4 @@
-"""The create-paylink body as the simulator accepts it: IKHOKHA.md's field list, with
+"""The create-paylink body as the simulator accepts it: docs/ikhokha.md's field list, with
 its own literal names (no import from the adapter, whose names it is checking).
 
 Unknown members are refused (400): a misspelt optional member such as

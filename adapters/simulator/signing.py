@@ -1,4 +1,4 @@
-"""The simulator's own iK Pay signer, written from IKHOKHA.md's text alone.
+"""The simulator's own iK Pay signer, written from docs/ikhokha.md's text alone.
 
 It deliberately shares no code with adapters/ikhokha/signing.py: the simulator is the
 test double that checks the adapter, so a bug copied into both would pass unseen.

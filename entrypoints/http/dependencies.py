@@ -1,7 +1,7 @@
 """One InitPlugin that closes over the container and registers typed providers.
 
 Handlers receive use-cases (concrete classes), never raw ports; query strings cannot
-replace an injected object (see DESIGN.md on wiring Litestar to the container).
+replace an injected object (with dependency-injector's @inject wiring, one could).
 """
 
 from __future__ import annotations

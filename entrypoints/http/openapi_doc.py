@@ -1,6 +1,6 @@
 """Complete the generated OpenAPI description with what Litestar cannot infer: every
 error answer as application/problem+json, the public routes that need no token, and
-the Idempotency-Key header where API.md makes it required."""
+the Idempotency-Key header where docs/api.md makes it required."""
 
 from __future__ import annotations
 

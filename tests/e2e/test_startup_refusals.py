@@ -1,4 +1,4 @@
-"""Each refusal rule of API.md: `skillpay serve` with ONE unsafe production setting (all
+"""Each refusal rule of docs/api.md: `skillpay serve` with ONE unsafe production setting (all
 others valid) exits non-zero with one clear line naming the problem."""
 
 import os

@@ -1,7 +1,7 @@
 """The simulator's iK Pay-shaped answers and its answer/callback knobs, over HTTP, seen
 through the real adapter: no currency by default, lag after settling, a missing or
 other amount, pretty and escaped callbacks, and refusal of bad knob values and of
-create bodies that do not follow IKHOKHA.md's field list."""
+create bodies that do not follow docs/ikhokha.md's field list."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Webhook authenticity: any mutation of a signed iK Pay callback is refused and
 changes nothing (byte flips, reordered or changed members in any encoding, another app
 id, another path, truncation). A mere re-encoding of the same signed members (spacing,
-\\u or \\/ escaping) is the same callback: IKHOKHA.md's compact fallback accepts it."""
+\\u or \\/ escaping) is the same callback: docs/ikhokha.md's compact fallback accepts it."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ REWRITES = st.sampled_from(["spaces", "ascii", "slashes", "pretty"])
 @given(REWRITES, st.sampled_from(["SUCCESS", "FAILURE"]),
        st.one_of(st.none(), st.text(max_size=20)))
 def test_re_encodings_of_the_same_signed_members_are_one_callback(how, status, text):
-    """IKHOKHA.md's fallback: the signature over the compact re-serialisation holds
+    """docs/ikhokha.md's fallback: the signature over the compact re-serialisation holds
     whatever the spacing or escaping, and the dedupe key is the same callback's."""
     body, headers = signed(status=status, external="pay_é/ü", text=text)
     again = _rewritten(json.loads(body), how).encode()

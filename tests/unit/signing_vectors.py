@@ -1,13 +1,13 @@
 """iK Pay signing vectors (secret `test-app-secret`), shared by the adapter's and the
 simulator's signer tests. Literals only: neither signer computes them.
 
-The first two are IKHOKHA.md's. The history and webhook ones were derived
+The first two are docs/ikhokha.md's. The history and webhook ones were derived
 independently on the command line, by writing the escaped message by hand (a
 backslash before each " \\ and '; query string dropped) and running:
 
     printf '%s' 'ESCAPED MESSAGE' | openssl dgst -sha256 -hmac test-app-secret
 
-The same command reproduces IKHOKHA.md's two values, which checks the method.
+The same command reproduces docs/ikhokha.md's two values, which checks the method.
 """
 
 from __future__ import annotations

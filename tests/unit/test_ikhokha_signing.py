@@ -1,4 +1,4 @@
-"""Signing: the four vectors (IKHOKHA.md's two, history and webhook), and awkward bodies checked against an independent
+"""Signing: the four vectors (docs/ikhokha.md's two, history and webhook), and awkward bodies checked against an independent
 re-implementation of the escape rule written here from the spec text."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def reference_sign(secret: str, path: str, body: str) -> str:
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v.name for v in VECTORS])
 def test_signing_vectors(vector: Vector) -> None:
-    """IKHOKHA.md's create and status vectors, and the history (query ignored) and
+    """docs/ikhokha.md's create and status vectors, and the history (query ignored) and
     webhook vectors computed with openssl (see tests/unit/signing_vectors.py)."""
     assert sign(SECRET, vector.path, vector.body) == vector.ik_sign
     assert sign(SECRET, vector.path, vector.body.encode("utf-8")) == vector.ik_sign

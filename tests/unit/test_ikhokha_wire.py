@@ -1,5 +1,5 @@
 """What the adapter really puts on the wire for a create-paylink call, captured by a
-tiny HTTP server: IKHOKHA.md's member names and types, the three headers, compact JSON,
+tiny HTTP server: docs/ikhokha.md's member names and types, the three headers, compact JSON,
 and an IK-SIGN that an independent HMAC over (path + the exact bytes received) accepts."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Captured:
 
 
 def independent_ik_sign(message: str) -> str:
-    """IKHOKHA.md, written again here: backslash before \\ " ' ; NUL as \\0."""
+    """docs/ikhokha.md, written again here: backslash before \\ " ' ; NUL as \\0."""
     escaped = "".join({"\\": "\\\\", '"': '\\"', "'": "\\'", "\0": "\\0"}.get(c, c)
                       for c in message)
     return hmac.new(SECRET.encode(), escaped.encode("utf-8"), hashlib.sha256).hexdigest()
