@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -36,15 +37,41 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def port_taken(host: str, port: int) -> bool:
+    """True when something already listens on host:port (checked before starting, so a
+    taken port is one clear line instead of a traceback)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def refuse_taken(command: str, host: str, ports: dict[str, int]) -> bool:
+    for flag, port in ports.items():
+        if port_taken(host, port):
+            print(f"skillpay {command}: port {port} on {host} is taken; choose another "
+                  f"with {flag}", file=sys.stderr)
+            return True
+    return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from entrypoints.server import serve
 
+    if refuse_taken("serve", args.host, {"--port": args.port}):
+        return 1
     return serve(_settings(), host=args.host, port=args.port)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from entrypoints.sandbox import run_sandbox
 
+    sim_port = args.simulator_port or args.port + 900
+    if refuse_taken("sandbox", args.host, {"--port": args.port, "--simulator-port": sim_port}):
+        return 1
     return run_sandbox(host=args.host, port=args.port, sim_port=args.simulator_port)
 
 
@@ -135,7 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["simulator"]:  # its own options (and --help) are its parser's
+        from adapters.simulator.cli import main as simulator_main
+
+        return simulator_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     return int(args.run(args))
 
 

@@ -88,7 +88,8 @@ def _banner(base: str, sim: str, tokens: dict[str, str]) -> str:
               "-H 'Content-Type: application/json' -d '{\"student_id\":\"student-thandi\","
               "\"course_id\":\"python-101\",\"price\":{\"amount\":49900,\"currency\":\"ZAR\"}}'",
               f"  curl -s -X POST {base}/api/v1/payments {auth} "
-              "-H 'Idempotency-Key: demo-checkout-0001' -H 'Content-Type: application/json' "
+              "-H \"Idempotency-Key: checkout-$(date +%s%N)\" "
+              "-H 'Content-Type: application/json' "
               "-d '{\"enrollment_id\":\"<enrollment id>\"}'",
               "  open the checkout_url in a browser and press Pay (or Decline / Cancel), then:",
               f"  curl -s {base}/api/v1/enrollments/<enrollment id> {auth}",

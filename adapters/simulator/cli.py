@@ -1,4 +1,4 @@
-"""`python -m adapters.simulator` (and later `skillpay simulator`): run it standalone.
+"""`python -m adapters.simulator` and `skillpay simulator`: run it standalone.
 
 Credentials come from arguments or IKHOKHA_APP_ID / IKHOKHA_APP_SECRET; there are no
 built-in defaults, so no secret lives in the code.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 
 from aiohttp import web
@@ -37,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     config = SimulatorConfig(app_id=args.app_id, app_secret=args.app_secret,
                              webhook_secret=args.webhook_secret, public_url=args.public_url,
                              refunds_enabled=args.refunds)
+    try:
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError:
+        print(f"simulator: port {args.port} on {args.host} is taken; choose another with "
+              "--port", file=sys.stderr)
+        return 1
     print(f"iK Pay simulator on http://{args.host}:{args.port}/public-api/v1/api", flush=True)
     web.run_app(create_simulator_app(config), host=args.host, port=args.port,
                 print=None, handler_cancellation=True, shutdown_timeout=1.0)
