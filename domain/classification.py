@@ -82,6 +82,7 @@ CATALOGUE: dict[str, ErrorClassification] = dict([
     _c(_V, "invalid_signature", False, _W, 401, "Callback signature invalid", "Request refused."),
     _c(_V, "forbidden", False, _W, 403, "Not allowed", "You are not allowed to do this."),
     _c(_V, "not_found", False, _I, 404, "Not found", "We could not find what you asked for."),
+    _c(_V, "method_not_allowed", False, _I, 405, "Method not allowed", "This action is not available here. Please update the app."),
     _c(_V, "payload_too_large", False, _W, 413, "Request body too large", "The request is too large."),
     _c(_V, "enrollment_not_payable", False, _I, 409, "Enrollment cannot be paid", "This course does not need a payment right now. Refresh the page to see its status."),
     _c(_V, "payment_not_refundable", False, _I, 409, "Payment cannot be refunded", "This payment cannot be refunded."),

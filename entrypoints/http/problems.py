@@ -8,6 +8,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
+    MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
@@ -23,7 +24,7 @@ PROBLEM_JSON = "application/problem+json"
 _LEVELS = {Severity.INFO: logging.INFO, Severity.WARNING: logging.WARNING,
            Severity.ERROR: logging.ERROR, Severity.CRITICAL: logging.CRITICAL}
 _HTTP_CODES = {400: "invalid_request", 401: "unauthenticated", 403: "forbidden",
-               404: "not_found", 405: "invalid_request", 413: "payload_too_large"}
+               404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
 def problem_for(code: str, detail: str, instance: str | None = None,
@@ -79,6 +80,11 @@ def _problem_for_exception(request: Request, exc: Exception) -> Response[bytes]:
         return problem_response(code, detail, path)
     if isinstance(exc, (NotAuthorizedException, PermissionDeniedException, NotFoundException)):
         return problem_response(_HTTP_CODES[exc.status_code], str(exc.detail), path)
+    if isinstance(exc, MethodNotAllowedException):
+        response = problem_response("method_not_allowed",
+                                    f"{request.method} is not allowed here", path)
+        response.headers["Allow"] = str((exc.headers or {}).get("allow", ""))
+        return response
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         code = _HTTP_CODES.get(exc.status_code, "invalid_request")
         if code == "invalid_request" and "malformed" in str(exc.detail).lower():

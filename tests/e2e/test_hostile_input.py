@@ -56,3 +56,9 @@ def test_a_date_filter_without_a_timezone_is_a_clear_400(hostile_api):
     ok = hostile_api.client.get("/api/v1/payments?created_from=2026-01-01T00:00:00Z",
                                 headers=hostile_api.auth("stu-1"))
     assert ok.status_code == 200
+
+
+def test_a_wrong_method_is_405_with_allow(hostile_api):
+    r = hostile_api.client.delete("/api/v1/payments", headers=hostile_api.auth("stu-1"))
+    _problem(r, 405, "method_not_allowed")
+    assert {"GET", "POST"} <= {m.strip() for m in r.headers["Allow"].split(",")}
