@@ -25,6 +25,16 @@ class TokenBuckets:
         self._clock = clock
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
 
+    def has_room(self, key: str) -> bool:
+        """Whether `take` would allow one more right now (nothing is taken)."""
+        if self.per_minute <= 0:
+            return True
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return True
+        refill = (self._clock() - bucket.at) * self.per_minute / 60.0
+        return min(float(self.per_minute), bucket.tokens + refill) >= 1.0
+
     def take(self, key: str) -> float:
         """0.0 when allowed (one token taken); otherwise seconds until the next token."""
         if self.per_minute <= 0:

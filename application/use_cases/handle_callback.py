@@ -48,8 +48,11 @@ class HandleCallback:
         self._probe = probe or NoProbe()
         self._path = urlsplit(urls.callback()).path  # what the gateway signed
 
-    async def __call__(self, headers: Mapping[str, str], raw: bytes) -> CallbackReceipt:
-        notice = await self._authenticate(self._path, headers, raw)
+    async def __call__(self, headers: Mapping[str, str], raw: bytes, *,
+                       record_refusal: bool = True) -> CallbackReceipt:
+        """`record_refusal=False` skips the audit entry of a refused callback (an address
+        already over its limit of bad callbacks must not make us write for each)."""
+        notice = await self._authenticate(self._path, headers, raw, record_refusal)
         item = InboxItem(id=self._ids.new_id("cbk"), dedupe_key=notice.dedupe_key,
                          paylink_id=notice.paylink_id, raw_body=mask_body(raw),
                          headers=mask_headers(headers), received_at=self._clock.now())
@@ -64,11 +67,13 @@ class HandleCallback:
         return CallbackReceipt(item.id, False, outcome)
 
     async def _authenticate(self, path: str, headers: Mapping[str, str],
-                            raw: bytes) -> CallbackNotice:
+                            raw: bytes, record_refusal: bool) -> CallbackNotice:
         try:
             return self._gateway.verify_callback(path, headers, raw)
         except ClassifiedFailure as refused:
             code = refused.code
+            if not record_refusal:
+                raise
 
             async def record(uow: UnitOfWork) -> None:
                 await uow.audit.append(AuditEntry(

@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 
 from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
@@ -32,6 +33,7 @@ def security_options(container: Container, tokens: TokenCodec, max_body: int) ->
     limits = RateLimits(tokens, s.rate_limit_payments, s.rate_limit_webhook,
                         container.monotonic(), verify_per_minute=s.rate_limit_verify)
     options: dict[str, Any] = {
+        "state": State({"rate_limits": limits}),
         "middleware": [
             request_id_middleware,
             security_headers_middleware(s.require_https),

@@ -141,11 +141,33 @@ def test_payment_creation_is_rate_limited_per_student():
         assert limited.checkout(enrollment["id"], key="rate-key-0000010").status_code == 200
 
 
-def test_the_webhook_is_rate_limited_per_client_ip():
+def test_bad_callbacks_are_rate_limited_per_client_ip():
     with secure_api({"SKILLPAY_RATE_LIMIT_WEBHOOK": "2"}) as limited:
         codes = [limited.client.post("/webhooks/ikhokha", content=b"{}").status_code
-                 for _ in range(3)]
-        assert codes[:2] == [401, 401] and codes[2] == 429
+                 for _ in range(4)]
+        assert codes[:2] == [401, 401] and codes[2:] == [429, 429]
+        refusals = [e for e in limited.client.app.state.container.memory_store().audit
+                    if e.action == "callback_rejected"]
+        assert len(refusals) == 2  # past the limit, refusals are not written for each
+
+
+def test_a_launch_burst_of_signed_callbacks_is_never_throttled():
+    """200 signed callbacks from one address with a limit of 2 per minute: all 200."""
+    from domain.gateway_report import GatewayStatus
+
+    with secure_api({"SKILLPAY_RATE_LIMIT_WEBHOOK": "2", "SKILLPAY_RATE_LIMIT_PAYMENTS": "0",
+                     "SKILLPAY_MAX_OPEN_CHECKOUTS": "0"}) as launch:
+        callbacks = []
+        for n in range(50):
+            student = f"launch-{n:03d}"
+            enrollment = launch.enrollment(student)
+            payment = launch.checkout(enrollment["id"], student, f"launch-key-{n:08d}").json()
+            launch.gateway.settle(payment["gateway_reference"], GatewayStatus.SUCCESS)
+            callbacks.append(launch.gateway.signed_callback(payment["gateway_reference"]))
+        codes = [launch.client.post("/webhooks/ikhokha", content=body, headers=headers)
+                 .status_code for _ in range(4) for body, headers in callbacks]
+        assert codes == [200] * 200
+        assert launch.client.post("/webhooks/ikhokha", content=b"{}").status_code == 401
 
 
 def test_a_student_may_hold_only_a_few_open_checkouts():
