@@ -14,7 +14,7 @@ from litestar.types import ControllerRouterHandler
 from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
-from entrypoints.http.controllers.admin import admin_login, admin_logout, admin_page
+from entrypoints.http.controllers.admin import ADMIN_ROUTES
 from entrypoints.http.controllers.enrollments import EnrollmentController
 from entrypoints.http.controllers.events import events_sse, events_ws
 from entrypoints.http.controllers.health import live, ready
@@ -73,7 +73,7 @@ def create_app(container: Container, *, run_background: bool = True,
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
                         checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
-                        admin_page, admin_login, admin_logout, *MONEY_BACK_ROUTES],
+                        *ADMIN_ROUTES, *MONEY_BACK_ROUTES],
         middleware=[http_metrics(container.metrics()), *security.pop("middleware")],
         plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},

@@ -67,7 +67,7 @@ def _drive(base_url: str, token: str, shot: Path) -> dict:
                      for m in marks("chart-success-rate", "circle.point")],
             "success_kpi": driver.find_element(By.CSS_SELECTOR, "#kpi-success-rate b").text,
             "review": [r.get_attribute("data-payment-id") for r in
-                       driver.find_elements(By.CSS_SELECTOR, "#review tbody tr")],
+                       driver.find_elements(By.CSS_SELECTOR, "#review [data-payment-id]")],
             "source": driver.page_source,
         }
         shot.parent.mkdir(parents=True, exist_ok=True)

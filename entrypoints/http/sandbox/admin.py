@@ -36,6 +36,8 @@ def _actions(payment: Payment, refunds: list[Refund]) -> str:
         forms.append(f"<form method=post action='/sandbox/admin/payments/{payment.id}/refund'>"
                      f"<button class=refund>Refund {escape(str(payment.refundable))}"
                      f"</button></form>")
+    if payment.is_held:  # resolved with a reason on the operator page (admin token)
+        forms.append("<a class=resolve href='/admin'>Resolve on the operator page</a>")
     return "".join(forms)
 
 
