@@ -24,15 +24,21 @@ pytestmark = [pytest.mark.integration,
               pytest.mark.parametrize("sql_engine", ["sqlite", "postgres"], indirect=True)]
 
 
-@pytest.mark.parametrize("can_refund", [True, False], ids=["by_api", "manual"])
-async def test_twenty_concurrent_refunds_never_exceed_the_capture(sql_engine, can_refund):
-    factory = SqlUnitOfWorkFactory(sql_engine)
-    enr, paid = enrollment(), succeeded(amount=10_000)
+async def seed_paid(engine, amount: int):  # type: ignore[no-untyped-def]
+    """A paid payment whose course is unlocked, stored: (factory, enrollment, payment)."""
+    factory = SqlUnitOfWorkFactory(engine)
+    enr, paid = enrollment(), succeeded(amount=amount)
     enr.activate(payment_id=paid.id, at=T0, actor="system")
     async with factory() as uow:
         await uow.enrollments.add(enr)
         await uow.payments.add(paid)
         await uow.commit()
+    return factory, enr, paid
+
+
+@pytest.mark.parametrize("can_refund", [True, False], ids=["by_api", "manual"])
+async def test_twenty_concurrent_refunds_never_exceed_the_capture(sql_engine, can_refund):
+    factory, enr, paid = await seed_paid(sql_engine, 10_000)
     clock = FixedClock(T0)
     gateway = FakeGateway(clock, can_refund=can_refund)
     refund = RequestRefund(Transactions(factory, RecordingNotifier()), gateway, clock,
@@ -70,13 +76,7 @@ async def test_twenty_concurrent_refunds_never_exceed_the_capture(sql_engine, ca
 async def test_forty_parallel_refunds_queue_instead_of_conflicting(sql_engine, can_refund):
     """40 refunds of 5,000 against 49,900: nine are granted, the rest are refused as
     exceeding the capture (422), and none answers `concurrent_update` (409)."""
-    factory = SqlUnitOfWorkFactory(sql_engine)
-    enr, paid = enrollment(), succeeded(amount=49_900)
-    enr.activate(payment_id=paid.id, at=T0, actor="system")
-    async with factory() as uow:
-        await uow.enrollments.add(enr)
-        await uow.payments.add(paid)
-        await uow.commit()
+    factory, _, paid = await seed_paid(sql_engine, 49_900)
     clock = FixedClock(T0)
     refund = RequestRefund(Transactions(factory, RecordingNotifier()),
                            FakeGateway(clock, can_refund=can_refund), clock, RandomIds())
