@@ -23,6 +23,7 @@ from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
+from entrypoints.http.docs_pages import landing_page, swagger_assets, swagger_plugin
 from entrypoints.http.http_metrics import http_metrics
 from entrypoints.http.money_back_routes import MONEY_BACK_ROUTES
 from entrypoints.http.openapi_doc import complete_openapi
@@ -65,7 +66,7 @@ def create_app(container: Container, *, run_background: bool = True,
         title="Beta Skill Payments", version="1.0.0",
         description="Course payments through iKhokha iK Pay. Errors are "
                     "application/problem+json (RFC 9457).",
-        path="/schema", render_plugins=[JsonRenderPlugin()],
+        path="/schema", render_plugins=[JsonRenderPlugin(), swagger_plugin()],
         components=Components(security_schemes={"BearerToken": SecurityScheme(
             type="http", scheme="bearer", bearer_format="JWT")}),
         security=[{"BearerToken": []}],
@@ -73,7 +74,7 @@ def create_app(container: Container, *, run_background: bool = True,
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
                         checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
-                        *ADMIN_ROUTES, *MONEY_BACK_ROUTES],
+                        *ADMIN_ROUTES, *MONEY_BACK_ROUTES, landing_page, swagger_assets()],
         middleware=[http_metrics(container.metrics()), *security.pop("middleware")],
         plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},

@@ -49,6 +49,7 @@ PUBLIC = {
     ("GET", "/checkout/{payment_id:str}/{outcome:str}"):
         "the page after iKhokha's checkout: static text, no payment data",
     ("GET", "/schema/{path:str}"): "Litestar's OpenAPI documents",
+    ("GET", "/docs-assets/{file_path:path}"): "Swagger UI's static scripts and styles",
 }
 # Routes without an id that only some roles may use: the roles, and a valid body.
 ENROLLMENT = {"student_id": "stu-a", "course_id": "c-1",
