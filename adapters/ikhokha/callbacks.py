@@ -37,6 +37,10 @@ def _refuse(why: str) -> ClassifiedFailure:
 def verify(app_id: str, secret: str, path: str, headers: Mapping[str, str],
            raw_body: bytes) -> CallbackNotice:
     lowered = {k.lower(): v for k, v in headers.items()}
+    missing = [name for name in ("ik-appid", "ik-sign") if not lowered.get(name, "").strip()]
+    if missing:
+        raise _refuse(f"callback is missing the {' and '.join(missing)} header"
+                      + ("s" if len(missing) > 1 else ""))
     sent_app_id = lowered.get("ik-appid", "").strip()
     # surrogatepass: a header may carry undecodable bytes as surrogates; refuse, not crash.
     if not hmac.compare_digest(sent_app_id.encode("utf-8", "surrogatepass"),

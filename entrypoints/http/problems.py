@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import msgspec
 from litestar import Request, Response
@@ -51,11 +52,26 @@ def problem_response(code: str, detail: str, instance: str | None = None,
                     media_type=PROBLEM_JSON, headers=headers)
 
 
-def _detail_of_validation(exc: ValidationException) -> tuple[str, str]:
-    messages = [str(e.get("message", "")) for e in (exc.extra or []) if isinstance(e, dict)]
-    text = "; ".join(m for m in messages if m) or str(exc.detail)
+_UNPARSABLE = ("malformed", "invalid json", "truncated", "not valid json")
+CENTS_HINT = "amounts are integer cents, e.g. 49900 for R499.00"
+
+
+def _unparsable(text: str) -> bool:
     lowered = text.lower()
-    if "malformed" in lowered or "invalid json" in lowered:
+    return any(word in lowered for word in _UNPARSABLE)
+
+
+def _field_message(error: dict[str, Any]) -> str:
+    """`price.amount: Expected int >= 1 (amounts are integer cents, ...)`: what to fix."""
+    key, message = str(error.get("key") or ""), str(error.get("message", ""))
+    hint = f" ({CENTS_HINT})" if key.rsplit(".", 1)[-1] == "amount" else ""
+    return f"{key}: {message}{hint}" if key else message
+
+
+def _detail_of_validation(exc: ValidationException) -> tuple[str, str]:
+    messages = [_field_message(e) for e in (exc.extra or []) if isinstance(e, dict)]
+    text = "; ".join(m for m in messages if m) or str(exc.detail)
+    if _unparsable(text):
         return "malformed_json", "the body is not valid JSON"
     return "invalid_request", text[:500]
 
@@ -87,7 +103,7 @@ def _problem_for_exception(request: Request, exc: Exception) -> Response[bytes]:
         return response
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         code = _HTTP_CODES.get(exc.status_code, "invalid_request")
-        if code == "invalid_request" and "malformed" in str(exc.detail).lower():
+        if code == "invalid_request" and _unparsable(str(exc.detail)):
             return problem_response("malformed_json", "the body is not valid JSON", path)
         return problem_response(code, str(exc.detail)[:300], path)
     c = CATALOGUE["storage_unavailable"] if is_storage_failure(exc) else classify(exc)

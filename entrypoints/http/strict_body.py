@@ -27,6 +27,9 @@ async def strict_body(request: Request[Any, Any, Any], kind: type[S]) -> S:
     try:
         return msgspec.json.decode(raw, type=kind, strict=True)
     except msgspec.ValidationError as problem:
-        raise InvalidInput(str(problem)) from None
+        text = str(problem)
+        hint = " (amounts are integer cents, e.g. 49900 for R499.00)" \
+            if "amount`" in text else ""
+        raise InvalidInput(text + hint) from None
     except msgspec.DecodeError:
         raise InvalidInput("the body is not valid JSON", "malformed_json") from None

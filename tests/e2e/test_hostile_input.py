@@ -62,3 +62,22 @@ def test_a_wrong_method_is_405_with_allow(hostile_api):
     r = hostile_api.client.delete("/api/v1/payments", headers=hostile_api.auth("stu-1"))
     _problem(r, 405, "method_not_allowed")
     assert {"GET", "POST"} <= {m.strip() for m in r.headers["Allow"].split(",")}
+
+
+def test_validation_names_the_field_and_says_amounts_are_cents(hostile_api):
+    r = hostile_api.client.post("/api/v1/enrollments", headers=hostile_api.auth(
+        "platform", "service"), json={"student_id": "s", "course_id": "c",
+                                      "price": {"amount": -5, "currency": "ZAR"}})
+    _problem(r, 400, "invalid_request")
+    assert "price.amount" in r.json()["detail"] and "cents" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    ('{"student_id":', "application/json"), ("student_id=s", "application/x-www-form-urlencoded"),
+    ("[1, 2", "application/json")])
+def test_any_unparsable_body_has_one_code(hostile_api, body, content_type):
+    r = hostile_api.client.post("/api/v1/enrollments", content=body, headers={
+        **hostile_api.auth("platform", "service"), "Content-Type": content_type})
+    _problem(r, 400, "malformed_json")
+    assert r.json()["instance"] == "/api/v1/enrollments"
+

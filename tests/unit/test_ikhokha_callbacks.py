@@ -189,3 +189,15 @@ def test_undecodable_header_characters_are_refused_not_crashed(gateway: IkhokhaG
         with pytest.raises(ClassifiedFailure) as err:
             gateway.verify_callback(PATH, bad, body.encode())
         assert err.value.code == "invalid_signature"
+
+
+@pytest.mark.parametrize(("sent", "named"), [
+    ({}, "the ik-appid and ik-sign headers"), ({"ik-appid": APP}, "the ik-sign header"),
+    ({"ik-sign": "ab" * 32}, "the ik-appid header")])
+def test_an_unsigned_callback_names_the_missing_headers(gateway: IkhokhaGateway,
+                                                        sent: dict[str, str],
+                                                        named: str) -> None:
+    with pytest.raises(ClassifiedFailure) as refused:
+        gateway.verify_callback(PATH, sent, b'{"paylinkID":"x","status":"SUCCESS"}')
+    assert refused.value.code == "invalid_signature"
+    assert refused.value.detail == f"callback is missing {named}"
