@@ -77,3 +77,15 @@ def test_control_characters_in_logged_values_are_escaped():
         logger.propagate = True
     assert out.getvalue().count("\n") == 1
     assert "\\r\\n" in out.getvalue()
+
+
+def test_one_access_line_per_request_with_route_status_and_request_id(caplog):
+    with caplog.at_level(logging.INFO, logger="skillpay.access"), secure_api() as api:
+        answer = api.client.get("/api/v1/payments/pay_secret_id", headers={
+            **api.auth("stu-1"), "X-Request-ID": "req-access-000001"})
+    lines = [r for r in caplog.records if r.name == "skillpay.access"]
+    assert answer.status_code == 404 and len(lines) == 1
+    line = lines[0].getMessage()
+    assert line.startswith("GET /api/v1/payments/{payment_id} 404 ")
+    assert line.endswith("request_id=req-access-000001")
+    assert "pay_secret_id" not in line  # the template, never the raw path
