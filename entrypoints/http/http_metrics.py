@@ -1,7 +1,8 @@
 """ASGI middleware counting HTTP requests by route template (never the raw path, so
 ids do not explode the series) and status, and timing them; and the access log: one
 structured line per request (method, route template, status, latency in ms, request id
-as the answer carried it: this middleware runs outside the one that sets it). The template keeps ids, tokens and query strings out.
+as the answer carried it: this middleware runs outside the one that sets it). The
+template keeps ids, tokens and query strings out.
 
 Litestar runs app-level middleware after routing and puts an exception handler between
 it and the handler, so the status seen here is the one the client gets. Requests that
