@@ -249,6 +249,10 @@ class Payment:
     def _unconfirmed_success(self, at: datetime) -> ApplyOutcome:
         if self.status in CAPTURED:
             return ApplyOutcome.UNCHANGED
+        if self.status in CLOSED_UNPAID:  # paid after we closed it, amount unknown: a person
+            self._anomaly(GatewayStatus.SUCCESS, at)
+            self.flag_for_review(f"paid_after_{self.status.value}", at=at)
+            return ApplyOutcome.ANOMALY
         if self.recheck_soon(at=at):
             self.updated_at = at
             return ApplyOutcome.UNCONFIRMED

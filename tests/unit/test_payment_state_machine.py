@@ -140,3 +140,22 @@ def test_expire_closes_an_open_payment_once():
     assert p.expire(at=T0, actor="checker") is False
     with pytest.raises(IllegalTransition):
         succeeded().expire(at=T0, actor="checker")
+
+
+def test_a_success_without_amount_after_we_closed_the_payment_goes_to_a_person():
+    p = pending()
+    p.expire(at=T0, actor="checker")
+    outcome = p.apply_gateway_report(report(GatewayStatus.SUCCESS, amount=None), at=T0,
+                                     actor="gw")
+    assert outcome is ApplyOutcome.ANOMALY
+    assert p.status is PaymentStatus.EXPIRED and p.review_reason == "paid_after_expired"
+    assert p.captured_minor == 0 and p.recheck_at is None  # the amount is not known
+
+
+def test_a_success_without_amount_is_rechecked_then_held():
+    p = pending()
+    outcomes = [p.apply_gateway_report(report(GatewayStatus.SUCCESS, amount=None),
+                                       at=T0 + timedelta(seconds=n), actor="gw")
+                for n in range(4)]
+    assert outcomes == [ApplyOutcome.UNCONFIRMED] * 3 + [ApplyOutcome.FLAGGED]
+    assert p.status is PaymentStatus.PENDING and p.review_reason == "amount_unconfirmed"
