@@ -41,6 +41,7 @@ from application.idempotency import IdempotentRequests
 from application.platform_webhooks import DeliverPlatformWebhooks, EnqueuePlatformWebhooks
 from application.probes import NoProbe, Probe
 from application.transaction import Transactions
+from application.use_cases.admin_payment_detail import GetPaymentDetail
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.check_pending import CheckPendingPayments
@@ -199,6 +200,7 @@ class Container(containers.DeclarativeContainer):
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)
     get_audit_trail = providers.Singleton(GetAuditTrail, tx)
+    get_payment_detail = providers.Singleton(GetPaymentDetail, tx)
     get_stats = providers.Singleton(GetStats, monitoring_queries, clock)
     payments_needing_review = providers.Singleton(PaymentsNeedingReview, monitoring_queries)
     scrape = providers.Singleton(Scrape, metrics, monitoring_queries, gateway, clock)

@@ -7,6 +7,7 @@ that posts to /admin/review; it works without JavaScript.
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from application.use_cases.stats import Stats
 from domain.payment import Payment
@@ -49,6 +50,9 @@ margin:0 0 10px}
 .resolve textarea{width:100%;font:inherit;padding:6px;border:1px solid #9aa5b4;border-radius:6px}
 .actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:8px}
 .hint{font-size:12px;color:#5b6472;margin:8px 0 0}.signout{margin-top:16px}
+header.top{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 20px;margin:0 0 12px}
+header.top h1{margin:0}header.top nav{display:flex;flex-wrap:wrap;gap:4px 16px}
+a{color:#1f4f8a}
 @media (max-width:600px){body{margin:12px}.kpi{margin-right:16px}
 .actions button{flex:1 1 100%}.label,.value,.empty{font-size:17px}}
 """
@@ -69,10 +73,10 @@ _HELD_BECAUSE = {
 }
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, style: str = "") -> str:
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-            f'<title>{escape(title)}</title><style>{_STYLE}</style></head>'
+            f'<title>{escape(title)}</title><style>{_STYLE}{style}</style></head>'
             f'<body>{body}</body></html>')
 
 
@@ -123,6 +127,8 @@ def _review_item(p: Payment, window: str) -> str:
     ])
     return (
         f'<li class="review-item" data-payment-id="{pid}"><dl class="facts">{facts}</dl>'
+        f'<p><a href="/admin/payment?id={escape(quote(p.id, safe=""))}">Open the payment '
+        f'page (timeline, refunds)</a></p>'
         f'<form class="resolve" method="post" action="/admin/review">'
         f'<input type="hidden" name="payment_id" value="{pid}">'
         f'<input type="hidden" name="window" value="{escape(window)}">'
@@ -181,8 +187,10 @@ def render_dashboard(window: str, s: Stats, review: list[Payment],
                     for t, svg in charts)
     waiting = f" ({len(review)})" if review else ""
     return _page("Payments operator", (
-        f'<h1>Payments operator</h1>{_flash(flash)}'
-        f'<section class="card" id="review-card"><h2>Payments needing review{waiting}</h2>'
+        f'<header class="top"><h1>Payments operator</h1><nav>'
+        f'<a id="nav-payments" href="/admin/payments">Find a payment</a></nav></header>'
+        f'{_flash(flash)}<section class="card" id="review-card">'
+        f'<h2>Payments needing review{waiting}</h2>'
         f'{_review_list(review, window)}</section>'
         f'<h2 class="period">Payments — last {escape(window)}</h2>'
         f'<form class="card" method="get" action="/admin"><label>Window <select name="window">' +

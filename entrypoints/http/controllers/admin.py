@@ -18,9 +18,8 @@ real Origin on the page's own form posts (with `no-referrer` it would send `null
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -28,8 +27,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Redirect
 
-from adapters.sql.outage import is_storage_failure
-from application.actor import Actor, Role
+from application.actor import Role
 from application.use_cases.resolve_review import (
     ResolveReview,
     ResolveReviewCommand,
@@ -38,55 +36,30 @@ from application.use_cases.resolve_review import (
 from application.use_cases.review_queue import PaymentsNeedingReview
 from application.use_cases.stats import GetStats
 from domain.classification import ClassifiedFailure, classify
-from domain.errors import DomainError
 from domain.payment import CAPTURED, Payment
+from entrypoints.http.admin_console import ADMIN_CONSOLE_ROUTES
 from entrypoints.http.admin_page import render_dashboard, render_login, render_refused
+from entrypoints.http.admin_session import (
+    COOKIE,
+    FLASH_COOKIE,
+    NO_STORE,
+    PAGE_HEADERS,
+    flash_cookie,
+    flash_shown,
+    html,
+    read_flash,
+    refusal_detail,
+    same_origin,
+    secure,
+    sentence,
+)
+from entrypoints.http.admin_session import actor_of as _actor
 from entrypoints.http.window import parse_window
 
-COOKIE = "skillpay_admin"
-FLASH_COOKIE = "skillpay_admin_flash"
-HTML = "text/html; charset=utf-8"
-_NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
-             "X-Frame-Options": "DENY"}
-# The signed-in page posts forms to itself: its Origin must reach us (see module doc).
-_PAGE_HEADERS = {**_NO_STORE, "Referrer-Policy": "same-origin"}
+__all__ = ("ADMIN_ROUTES", "COOKIE", "FLASH_COOKIE")
+
 _DONE = {ReviewAction.ACCEPT: "accepted", ReviewAction.REJECT: "rejected",
          ReviewAction.REVERIFY: "re-verified with iKhokha"}
-
-
-def _html(body: str, status: int = 200, headers: dict[str, str] | None = None,
-          cookies: list[Cookie] | None = None) -> Response[str]:
-    return Response(body, status_code=status, media_type=HTML, headers=headers or _NO_STORE,
-                    cookies=cookies)
-
-
-def _actor(request: Request[Any, Any, Any]) -> Actor | None:
-    tokens = request.app.state.tokens
-    header = request.headers.get("authorization")
-    cookie = request.cookies.get(COOKIE)
-    if not header and not cookie:
-        return None
-    actor: Actor = tokens.actor_from_header(header or f"Bearer {cookie}")
-    return actor
-
-
-def _secure(request: Request[Any, Any, Any]) -> bool:
-    return bool(request.app.state.container.settings().require_https
-                or request.url.scheme == "https")
-
-
-def _same_origin(request: Request[Any, Any, Any]) -> bool:
-    """False when the browser says the request came from another origin. Browsers cannot
-    forge Origin; a client that sends neither header (curl, API clients) is no CSRF
-    vector, and the SameSite=Strict cookie still keeps cross-site posts unauthenticated."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        site = request.headers.get("sec-fetch-site")
-        return site is None or site in ("same-origin", "none")
-    host = request.headers.get("host", "")
-    public = urlsplit(request.app.state.container.settings().public_url)
-    mine = {f"http://{host}", f"https://{host}", f"{public.scheme}://{public.netloc}"}
-    return bool(host) and origin.rstrip("/") in mine
 
 
 def _window(text: str) -> str:
@@ -95,27 +68,6 @@ def _window(text: str) -> str:
     except ClassifiedFailure:
         return "24h"
     return text.strip()
-
-
-def _flash_cookie(tone: str, text: str, request: Request[Any, Any, Any]) -> Cookie:
-    return Cookie(key=FLASH_COOKIE, value=quote(json.dumps([tone, text[:600]])), path="/admin",
-                  max_age=120, httponly=True, samesite="strict", secure=_secure(request))
-
-
-def _read_flash(request: Request[Any, Any, Any]) -> tuple[str, str] | None:
-    raw = request.cookies.get(FLASH_COOKIE)
-    if not raw:
-        return None
-    try:
-        tone, text = json.loads(unquote(raw))
-    except (ValueError, TypeError):
-        return None
-    return (str(tone), str(text)) if isinstance(text, str) else None
-
-
-def _sentence(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return (text[:1].upper() + text[1:] + ".") if text else ""
 
 
 def _resolved_message(action: ReviewAction, payment: Payment) -> str:
@@ -139,17 +91,16 @@ async def admin_page(request: Request[Any, Any, Any], get_stats: NamedDependency
     try:
         actor = _actor(request)
     except ClassifiedFailure:
-        return _html(render_login("That token is invalid or expired."), 401)
+        return html(render_login("That token is invalid or expired."), 401)
     if actor is None:
-        return _html(render_login())
+        return html(render_login())
     if actor.role is not Role.ADMIN:
-        return _html(render_login("An admin token is required."), 403)
+        return html(render_login("An admin token is required."), 403)
     stats = await get_stats(actor, parse_window(window))
-    flash = _read_flash(request)
-    shown = [Cookie(key=FLASH_COOKIE, value="", path="/admin", max_age=0, httponly=True,
-                    samesite="strict")] if request.cookies.get(FLASH_COOKIE) else None
+    flash = read_flash(request)
+    shown = flash_shown(request)
     page = render_dashboard(window, stats, await payments_needing_review(actor), flash)
-    return _html(page, headers=_PAGE_HEADERS, cookies=shown)
+    return html(page, headers=PAGE_HEADERS, cookies=shown)
 
 
 @post("/admin/login", include_in_schema=False, status_code=303)
@@ -159,17 +110,17 @@ async def admin_login(request: Request[Any, Any, Any]) -> Response[Any]:
     try:
         actor = request.app.state.tokens.actor_from_header(f"Bearer {token}")
     except ClassifiedFailure:
-        return _html(render_login("That token is invalid or expired."), 401)
+        return html(render_login("That token is invalid or expired."), 401)
     if actor.role is not Role.ADMIN:
-        return _html(render_login("An admin token is required."), 403)
-    return Redirect("/admin", status_code=303, headers=_NO_STORE, cookies=[Cookie(
+        return html(render_login("An admin token is required."), 403)
+    return Redirect("/admin", status_code=303, headers=NO_STORE, cookies=[Cookie(
         key=COOKIE, value=token, path="/admin", httponly=True, samesite="strict",
-        secure=_secure(request))])
+        secure=secure(request))])
 
 
 @post("/admin/logout", include_in_schema=False, status_code=303)
 async def admin_logout() -> Response[Any]:
-    return Redirect("/admin", status_code=303, headers=_NO_STORE, cookies=[Cookie(
+    return Redirect("/admin", status_code=303, headers=NO_STORE, cookies=[Cookie(
         key=COOKIE, value="", path="/admin", max_age=0, httponly=True, samesite="strict")])
 
 
@@ -177,46 +128,44 @@ async def admin_logout() -> Response[Any]:
 async def admin_review(request: Request[Any, Any, Any],
                        resolve_review: NamedDependency[ResolveReview]) -> Response[Any]:
     """Resolve a held payment from the page's form: payment_id, action, reason."""
-    if not _same_origin(request):
-        return _html(render_refused("This form must be sent from the operator page itself."),
+    if not same_origin(request):
+        return html(render_refused("This form must be sent from the operator page itself."),
                      403)
     try:
         actor = _actor(request)
     except ClassifiedFailure:
-        return _html(render_login("That token is invalid or expired."), 401)
+        return html(render_login("That token is invalid or expired."), 401)
     if actor is None:
-        return _html(render_login("Please sign in again."), 401)
+        return html(render_login("Please sign in again."), 401)
     if actor.role is not Role.ADMIN:
-        return _html(render_login("An admin token is required."), 403)
+        return html(render_login("An admin token is required."), 403)
     form = await request.form()
     payment_id = str(form.get("payment_id", "")).strip()[:128]
     reason = str(form.get("reason", ""))
     back = "/admin?" + "window=" + quote(_window(str(form.get("window", "24h"))))
+    if form.get("return_to") == "payment" and payment_id:  # from /admin/payment?id=...
+        back = "/admin/payment?id=" + quote(payment_id, safe="")
     try:
         action = ReviewAction(str(form.get("action", "")))
     except ValueError:
-        return Redirect(back, status_code=303, headers=_NO_STORE, cookies=[_flash_cookie(
+        return Redirect(back, status_code=303, headers=NO_STORE, cookies=[flash_cookie(
             "error", f"Nothing changed for payment {payment_id}: choose Re-verify, Accept "
                      "or Reject.", request)])
     try:
         payment = await resolve_review(ResolveReviewCommand(actor, payment_id, action, reason))
     except Exception as failure:
-        refused = classify(failure)
-        if refused.code == "internal_error" or is_storage_failure(failure):
+        found = refusal_detail(failure)
+        if found is None:
             raise  # a fault, not a refusal: the usual 500/503 problem, logged
-        if isinstance(failure, ClassifiedFailure):
-            detail = failure.detail or refused.user_message
-        elif isinstance(failure, DomainError):
-            detail = str(failure)
-        else:  # e.g. iKhokha unreachable during a re-verify
-            detail = f"{refused.title}: {refused.user_message}"
-        if refused.code == "reason_required":
+        detail = found
+        if classify(failure).code == "reason_required":
             detail = "write a reason (1-500 characters) before choosing an action"
-        message = f"Nothing changed for payment {payment_id}: {_sentence(detail)}"
-        return Redirect(back, status_code=303, headers=_NO_STORE,
-                        cookies=[_flash_cookie("error", message, request)])
-    return Redirect(back, status_code=303, headers=_NO_STORE, cookies=[_flash_cookie(
+        message = f"Nothing changed for payment {payment_id}: {sentence(detail)}"
+        return Redirect(back, status_code=303, headers=NO_STORE,
+                        cookies=[flash_cookie("error", message, request)])
+    return Redirect(back, status_code=303, headers=NO_STORE, cookies=[flash_cookie(
         "ok", _resolved_message(action, payment), request)])
 
 
-ADMIN_ROUTES = (admin_page, admin_login, admin_logout, admin_review)
+ADMIN_ROUTES = (admin_page, admin_login, admin_logout, admin_review,
+                *ADMIN_CONSOLE_ROUTES)

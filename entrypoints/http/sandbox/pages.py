@@ -31,12 +31,21 @@ from application.use_cases.enrollments import CreateEnrollmentCommand
 from application.use_cases.start_payment import StartPaymentCommand
 from domain.classification import ClassifiedFailure, classify
 from domain.enrollment import Enrollment, EnrollmentStatus
-from domain.payment import Payment
+from domain.payment import CAPTURED, Payment
 from entrypoints.container import Container
 from entrypoints.http.sandbox.admin import admin_router
 from entrypoints.http.sandbox.demo import COURSES, SERVICE, STUDENTS, Course, SandboxDemo
 from entrypoints.http.sandbox.html import page
 from entrypoints.http.sandbox.status_script import STATUS_SCRIPT
+from entrypoints.http.sandbox.student import (
+    course_of,
+    my_payments,
+    next_step,
+    own_refunds,
+    payments_list,
+    receipt,
+    status_key,
+)
 
 COOKIE = "sandbox_student"
 COURSE_WORDS = {"active": "Course unlocked", "pending_payment": "Course not unlocked yet",
@@ -144,7 +153,8 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
                 f"<h2>{escape(course.title)}</h2><p class='status ok'>Course unlocked</p>"
                 "<p>In the real platform the lessons open here. This sandbox stops at the "
                 f"unlocked course.</p><p>Paid with payment <a href='/sandbox/payments/"
-                f"{escape(paid)}'><code>{escape(paid)}</code></a>.</p>"
+                f"{escape(paid)}'><code>{escape(paid)}</code></a> "
+                f"(<a href='/sandbox/payments/{escape(paid)}/receipt'>receipt</a>).</p>"
                 "<a class=button href='/sandbox'>Back to courses</a></div>")
         return _html(page(course.title, body, who=demo.student_name(sub)))
 
@@ -174,6 +184,35 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
                          refused.http_status)
         return Redirect(_checkout_link(payment), status_code=303)
 
+    @get("/payments", media_type=MediaType.HTML)
+    async def payments(request: Request[Any, Any, Any]) -> Response[str]:
+        sub = _student(request)
+        student = Actor(sub, Role.STUDENT)
+        rows = [(p, await course_of(container, student, p))
+                for p in await my_payments(container, sub)]
+        return _html(page("My payments", payments_list(demo, rows),
+                          who=demo.student_name(sub)))
+
+    @get("/payments/{payment_id:str}/receipt", media_type=MediaType.HTML)
+    async def payment_receipt(request: Request[Any, Any, Any],
+                              payment_id: FromPath[str]) -> Response[str]:
+        sub = _student(request)
+        student = Actor(sub, Role.STUDENT)
+        try:  # the API's ownership check: another student's payment is "not found"
+            payment = await container.get_payment()(student, payment_id)
+        except ClassifiedFailure:
+            return _html(page("Not found", "<p>No such payment.</p>",
+                              who=demo.student_name(sub)), 404)
+        if payment.status not in CAPTURED:
+            body = (f"<div class=card><p>This payment was not paid, so it has no receipt."
+                    f"</p><a class=button href='/sandbox/payments/{escape(payment.id)}'>"
+                    "Payment details</a></div>")
+            return _html(page("No receipt", body, who=demo.student_name(sub)), 404)
+        course_id = await course_of(container, student, payment)
+        refunds = await own_refunds(container, payment)
+        return _html(page(f"Receipt {payment.id}", receipt(demo, payment, course_id, refunds),
+                          who=demo.student_name(sub)))
+
     @get("/payments/{payment_id:str}", media_type=MediaType.HTML)
     async def status(request: Request[Any, Any, Any],
                      payment_id: FromPath[str]) -> Response[str]:
@@ -184,10 +223,16 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
                                                           payment.enrollment_id)
         except ClassifiedFailure:
             return _html(page("Not found", "<p>No such payment.</p>"), 404)
+        refunds = await own_refunds(container, payment)
+        shown = (f"{status_key(payment)}/{enrollment.status.value}/"
+                 f"{payment.refunded.amount_minor}")
         config = json.dumps({"payment": payment.id, "enrollment": enrollment.id,
-                             "token": demo.tokens[sub]})
+                             "token": demo.tokens[sub], "shown": shown}).replace("<", "\\u003c")
         course = demo.course(enrollment.course_id)
         title = course.title if course else enrollment.course_id
+        owned = enrollment.status is EnrollmentStatus.ACTIVE
+        step = next_step(payment, enrollment.course_id, refunds, owned=owned).replace(
+            "<section ", "<section id=next-step ", 1)
         body = (f"<div class=card><h2>{escape(title)}</h2>"
                 f"<p>Payment <code>{escape(payment.id)}</code></p>"
                 f"<p class=status id=payment-status data-status='{payment.status.value}'>"
@@ -195,10 +240,12 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
                 f"<p id=enrollment-status data-status='{enrollment.status.value}'>"
                 f"{escape(COURSE_WORDS[enrollment.status.value])}</p>"
                 f"<p id=message>{escape(student_message(payment))}</p>"
-                f"<a class=button href='/sandbox'>Back to courses</a></div>"
+                f"{step}"
+                f"<a class='button secondary' href='/sandbox'>Back to courses</a></div>"
                 f"<script>const SANDBOX={config};{STATUS_SCRIPT}</script>")
         return _html(page("Your payment", body, who=demo.student_name(sub)))
 
     return Router(path="/sandbox", route_handlers=[courses, switch_student, course_page, buy,
-                                                    status, admin_router(container, demo)],
+                                                    payments, payment_receipt, status,
+                                                    admin_router(container, demo)],
                   include_in_schema=False)

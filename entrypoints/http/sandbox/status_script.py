@@ -1,5 +1,6 @@
 """The status page's script: listen to the student's own events (SSE) and refresh the
-payment from the API on each, until the course is unlocked or the payment is final."""
+payment from the API on each, until the course is unlocked or the payment is final. When
+the outcome changes, the next-step box is replaced by the one the server now renders."""
 
 STATUS_SCRIPT = r"""
 const q = (id) => document.getElementById(id);
@@ -15,7 +16,16 @@ async function refresh() {
   q('message').textContent = p.user_message;
   const tone = {succeeded: 'ok', pending: 'wait', created: 'wait'}[p.status] || 'bad';
   q('payment-status').className = 'status ' + tone;
+  const held = p.review_reason !== null && p.status !== 'refunded' &&
+               p.status !== 'partially_refunded';
+  const key = (held ? 'held' : p.status) + '/' + e.status + '/' + p.refunded_amount.amount;
+  if (key !== SANDBOX.shown) { SANDBOX.shown = key; await nextStep(); }
   return p.status !== 'pending' && p.status !== 'created';
+}
+async function nextStep() {
+  const html = await (await fetch(location.href, {credentials: 'same-origin'})).text();
+  const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('next-step');
+  if (fresh && q('next-step')) q('next-step').replaceWith(fresh);
 }
 const events = new EventSource('/api/v1/events?access_token=' + encodeURIComponent(SANDBOX.token));
 events.onmessage = refresh;
