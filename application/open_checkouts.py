@@ -30,11 +30,6 @@ async def _open_payments(uow: UnitOfWork, student_id: str) -> list[Payment]:
     return found
 
 
-async def open_checkouts(uow: UnitOfWork, student_id: str, now: datetime) -> int:
-    return sum(1 for p in await _open_payments(uow, student_id)
-               if p.expires_at is None or p.expires_at > now)
-
-
 async def claim_checkout_slot(uow: UnitOfWork, student_id: str, now: datetime,
                               limit: int) -> int | None:
     """The slot the next open checkout takes, or raise when `limit` are open

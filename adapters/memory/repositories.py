@@ -38,9 +38,6 @@ class MemoryPayments:
         found = await self._find(lambda p: p.student_id == student_id and p.idempotency_key == key)
         return found[0] if found else None
 
-    async def open_for_enrollment(self, enrollment_id: str) -> list[Payment]:
-        return await self._find(lambda p: p.enrollment_id == enrollment_id and p.status in OPEN)
-
     async def for_enrollment(self, enrollment_id: str) -> list[Payment]:
         found = await self._find(lambda p: p.enrollment_id == enrollment_id)
         return sorted(found, key=lambda p: (p.created_at, p.id))

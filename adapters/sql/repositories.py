@@ -68,12 +68,6 @@ class SqlPayments(_Repository):
                                  and p.idempotency_key == key)
         return found[0] if found else None
 
-    async def open_for_enrollment(self, enrollment_id: str) -> list[Payment]:
-        statement = select(PaymentRow.__table__).where(  # type: ignore[attr-defined]
-            _P.enrollment_id == enrollment_id, _P.status.in_([s.value for s in OPEN]))
-        return await self._find(statement, lambda p: p.enrollment_id == enrollment_id
-                                and p.status in OPEN)
-
     async def for_enrollment(self, enrollment_id: str) -> list[Payment]:
         statement = select(PaymentRow.__table__).where(  # type: ignore[attr-defined]
             _P.enrollment_id == enrollment_id)

@@ -17,6 +17,10 @@ class GatewayReportApplier:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
 
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
     async def apply(self, uow: UnitOfWork, payment: Payment, report: GatewayReport,
                     actor: str) -> ApplyOutcome:
         now = self._clock.now()

@@ -96,7 +96,7 @@ class CheckPendingPayments:
                 after = await self._verify.apply(payment.id, report, CHECKER)
                 run.changed += after.status is not payment.status
             else:
-                await self._verify.recheck_soon(payment.id, self._clock)
+                await self._verify.recheck_soon(payment.id)
 
     async def _page(self, cutoff: datetime, after: tuple[datetime, str] | None,
                     uow: UnitOfWork) -> list[Payment]:

@@ -107,7 +107,7 @@ class HandleCallback:
         if report is not None:
             await self._verify.apply(payment_id, report, GATEWAY_ACTOR)
         if unconfirmed:
-            await self._verify.recheck_soon(payment_id, self._clock)
+            await self._verify.recheck_soon(payment_id)
         await self._mark(inbox_id, "processed")
         return "unconfirmed" if unconfirmed else "processed"
 
@@ -116,7 +116,7 @@ class HandleCallback:
         gateway about its payment at once (its fast lane, from the start)."""
         payment_id = await self._tx.run(lambda uow: self._payment_for(uow, paylink_id))
         if payment_id is not None:
-            await self._verify.recheck_soon(payment_id, self._clock, restart=True)
+            await self._verify.recheck_soon(payment_id, restart=True)
         await self._mark(inbox_id, "gave_up")
 
     @staticmethod

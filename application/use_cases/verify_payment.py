@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from application.actor import Actor, Role
 from application.errors import NotFound
-from application.ports import Clock, PaymentGateway, UnitOfWork
+from application.ports import PaymentGateway, UnitOfWork
 from application.single_flight import SingleFlight
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
@@ -52,14 +52,13 @@ class VerifyPayment:
 
         return await self._tx.run(work)
 
-    async def recheck_soon(self, payment_id: str, clock: Clock, *,
-                           restart: bool = False) -> None:
+    async def recheck_soon(self, payment_id: str, *, restart: bool = False) -> None:
         """The gateway has not caught up with a final callback yet (lag, not fraud): put
         the payment on the checker's fast lane instead of holding it for review."""
         async def work(uow: UnitOfWork) -> None:
             payment = await uow.payments.get(payment_id)
             if payment is not None and payment.is_open and not payment.is_held:
-                payment.recheck_soon(at=clock.now(), restart=restart)
+                payment.recheck_soon(at=self._applier.clock.now(), restart=restart)
 
         await self._tx.run(work)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -56,7 +55,7 @@ from entrypoints.http.admin_session import (
     same_origin,
     sentence,
 )
-from entrypoints.http.csv_export import COLUMNS, CsvStream, _line, _row, csv_export
+from entrypoints.http.csv_export import CsvStream, csv_export, csv_of
 from entrypoints.http.schemas import decode_cursor, encode_cursor
 
 PAGE_SIZE = 25
@@ -122,6 +121,12 @@ def _refused_text(failure: Exception, plain: dict[str, str] | None = None) -> st
     return (plain or {}).get(classify(failure).code) or sentence(detail)
 
 
+def _refused_search(search: Search, failure: Exception) -> Response[str]:
+    text = f"That search was refused: {_refused_text(failure)}"
+    return html(render_payment_list(search, [], None, ("error", text)), 400,
+                headers=PAGE_HEADERS)
+
+
 @get("/admin/payments", include_in_schema=False)
 async def admin_payments(request: Request[Any, Any, Any],
                          list_payments: NamedDependency[ListPayments],
@@ -143,9 +148,7 @@ async def admin_payments(request: Request[Any, Any, Any],
                 next_url = search.url("/admin/payments",
                                       cursor=encode_cursor(last.created_at, last.id))
     except InvalidInput as failure:
-        text = f"That search was refused: {_refused_text(failure)}"
-        return html(render_payment_list(search, [], None, ("error", text)), 400,
-                    headers=PAGE_HEADERS)
+        return _refused_search(search, failure)
     return html(render_payment_list(search, payments, next_url, flash), headers=PAGE_HEADERS,
                 cookies=flash_shown(request))
 
@@ -162,21 +165,13 @@ async def admin_payments_csv(request: Request[Any, Any, Any],
         query = _query(actor, search)
         if search.payment_id:
             found = await _by_id(get_payment, actor, search, query)
-            lines = _one_payment_csv(found)
+            lines = csv_of(found)
         else:
             lines = await csv_export(list_payments, query)
     except InvalidInput as failure:
-        text = f"That search was refused: {_refused_text(failure)}"
-        return html(render_payment_list(search, [], None, ("error", text)), 400,
-                    headers=PAGE_HEADERS)
+        return _refused_search(search, failure)
     return CsvStream(lines, headers={**NO_STORE,
                                      "Content-Disposition": 'attachment; filename="payments.csv"'})
-
-
-async def _one_payment_csv(found: list[Payment]) -> AsyncIterator[bytes]:
-    yield _line(COLUMNS)
-    for payment in found:
-        yield _line(_row(payment))
 
 
 def _payment_url(payment_id: str) -> str:

@@ -67,6 +67,13 @@ async def _lines(list_payments: ListPayments, query: ListPaymentsQuery,
         page = await list_payments(replace(query, after=(last.created_at, last.id)))
 
 
+async def csv_of(payments: list[Payment]) -> AsyncIterator[bytes]:
+    """The same file for payments already in hand (a lookup by id)."""
+    yield _line(COLUMNS)
+    for payment in payments:
+        yield _line(_row(payment))
+
+
 class CsvStream(Stream):
     """A Stream that keeps its own media type: Litestar 2.x lets the handler's default
     (JSON, from the route's other return type) override a Stream's `media_type`."""

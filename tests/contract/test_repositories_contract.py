@@ -79,7 +79,7 @@ async def test_lookups(backend):
         assert await uow.payments.get_by_paylink("nope") is None
         assert (await uow.payments.get_by_idempotency_key("stu_1", "key-a" * 4)).id == "pay_a"
         assert await uow.payments.get_by_idempotency_key("stu_2", "key-a" * 4) is None
-        assert [p.id for p in await uow.payments.open_for_enrollment("enr_1")] == ["pay_a"]
+        assert [p.id for p in await uow.payments.for_enrollment("enr_1")] == ["pay_a", "pay_b"]
         assert await uow.payments.get("pay_a") is await uow.payments.get_by_paylink("pl_a")
 
 
