@@ -93,6 +93,12 @@ async def one_payment(http, bases: list[str], control, n: int) -> None:
     await call(http, other, "GET", f"/api/v1/payments/{payment['id']}", headers=auth(student))
 
 
+async def _cancel_all(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def replay_to_other_instance(http, control, bases: list[str]) -> int:
     state = await control.state()
     replayed = 0
@@ -110,7 +116,9 @@ async def test_two_instances_and_a_worker_have_exactly_once_effects_and_shared_e
     redis_available()
     began = time.monotonic()
     env = {"SKILLPAY_DATABASE_URL": scratch_postgres_url, "REDIS_URL": REDIS_URL,
-           "SKILLPAY_JWT_SECRET": JWT, "SKILLPAY_WORKER_INTERVAL_MS": "200"}
+           "SKILLPAY_JWT_SECRET": JWT, "SKILLPAY_WORKER_INTERVAL_MS": "200",
+           # one test client verifies every payment as "ops" on both instances: no limit
+           "SKILLPAY_RATE_LIMIT_VERIFY": "0"}
     async with running_simulator(SimulatorConfig(APP_ID, APP_SECRET)) as sim, \
             client_session(timeout=aiohttp.ClientTimeout(total=30)) as http, \
             AsyncExitStack() as stack:
@@ -130,6 +138,8 @@ async def test_two_instances_and_a_worker_have_exactly_once_effects_and_shared_e
         bases = [f"http://127.0.0.1:{p}" for p in ports]
         seen = [Counter(), Counter()]
         watchers = [asyncio.create_task(watch(http, b, s)) for b, s in zip(bases, seen, strict=True)]
+        # Open event streams keep a server from shutting down: whatever happens, end them.
+        stack.push_async_callback(_cancel_all, watchers)
         await asyncio.sleep(0.3)  # let both Redis subscriptions settle
         await asyncio.gather(*(one_payment(http, bases, control, n) for n in range(PAYMENTS)))
         replayed = await replay_to_other_instance(http, control, bases)
