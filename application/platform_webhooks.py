@@ -21,6 +21,7 @@ from domain.events import DomainEvent
 
 log = logging.getLogger("skillpay.platform_webhooks")
 
+SEND_LEASE = timedelta(seconds=15)  # per delivery taken: longer than one send's timeout
 # Immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (Standard Webhooks guidance).
 RETRY_SCHEDULE = (timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30),
                   timedelta(hours=2), timedelta(hours=5), timedelta(hours=10),
@@ -46,7 +47,12 @@ class DeliveryStore(Protocol):
         """Store new deliveries; (event_id, url) already present are skipped."""
         ...
 
-    async def due(self, now: datetime, limit: int) -> list[Delivery]: ...
+    async def lease(self, now: datetime, until: datetime, limit: int) -> list[Delivery]:
+        """Take up to `limit` pending deliveries due at `now` and hold them until `until`
+        (their next attempt time moves there, so a worker that dies mid-send leaves them
+        to be taken again). Deliveries another worker is taking at the same moment are
+        skipped, never waited on: each is handed to one worker."""
+        ...
 
     async def record_attempt(self, delivery_id: str, *, delivered: bool,
                              status_code: int | None, error: str | None,
@@ -87,7 +93,8 @@ class DeliverPlatformWebhooks:
     async def __call__(self, limit: int = 100) -> int:
         """Attempt every due delivery once; return how many were delivered."""
         delivered = 0
-        for delivery in await self._store.due(self._clock.now(), limit):
+        now = self._clock.now()
+        for delivery in await self._store.lease(now, now + SEND_LEASE * limit, limit):
             status, error = None, None
             try:
                 status = await self._sender.send(delivery.url, delivery.event_id, delivery.body)

@@ -7,6 +7,7 @@ Everything is chosen from `Settings` alone; tests override providers
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from dependency_injector import containers, providers
 from prometheus_client import CollectorRegistry
@@ -16,6 +17,7 @@ from adapters.ikhokha import IkhokhaGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.monitoring import MemoryGatewayCallLog, MemoryMonitoringQueries
 from adapters.memory.reconciliation_reports import MemoryReconciliationReports
+from adapters.memory.repositories import MemoryCallbackIntake
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.memory.webhook_deliveries import MemoryDeliveryStore
@@ -27,8 +29,10 @@ from adapters.notify.fanout import FanoutNotifier
 from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
 from adapters.platform_webhooks.sender import HttpWebhookSender
+from adapters.sql.callback_intake import SqlCallbackIntake
 from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
+from adapters.sql.inbox_wake import InboxWake
 from adapters.sql.monitoring import SqlGatewayCallLog, SqlMonitoringQueries
 from adapters.sql.outbox import OutboxRelay
 from adapters.sql.reconciliation_reports import SqlReconciliationReports
@@ -63,11 +67,15 @@ from application.use_cases.start_payment import CheckoutUrls, StartPayment
 from application.use_cases.stats import GetStats
 from application.use_cases.verify_on_return import VerifyOnReturn
 from application.use_cases.verify_payment import VerifyPayment
+from application.use_cases.webhook_deliveries import PaymentDeliveries, ResendDelivery
+from entrypoints.callback_dispatch import CallbackDispatcher
 from entrypoints.payment_log import PaymentEventLog
 from entrypoints.readiness import Readiness
 from entrypoints.scrape import Scrape
 from entrypoints.settings import Settings
 from entrypoints.unverified_callbacks import callback_gateway as choose_callback_gateway
+
+LEASE_MARGIN = timedelta(seconds=5)  # a callback's processing beyond its status call
 
 
 def unix_now() -> int:
@@ -190,8 +198,18 @@ class Container(containers.DeclarativeContainer):
                                         max_open_checkouts=settings.provided.max_open_checkouts)
     verify_payment = providers.Singleton(VerifyPayment, tx, measured_gateway, applier)
     callback_gateway = providers.Callable(choose_callback_gateway, measured_gateway, settings)
+    callback_intake = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryCallbackIntake, memory_store),
+        sql=providers.Singleton(SqlCallbackIntake, engine),
+    )
+    processing_lease = providers.Callable(
+        lambda s: timedelta(milliseconds=s.ikhokha_deadline_ms) + LEASE_MARGIN, settings)
     handle_callback = providers.Singleton(HandleCallback, tx, callback_gateway, verify_payment,
-                                          clock, ids, checkout_urls, probe)
+                                          clock, ids, checkout_urls, callback_intake, probe,
+                                          processing_lease)
+    callback_dispatcher = providers.Singleton(CallbackDispatcher, handle_callback, metrics)
+    inbox_wake = providers.Singleton(InboxWake, settings.provided.database_url)
     verify_on_return = providers.Singleton(VerifyOnReturn, tx, verify_payment, clock)
     resolve_review = providers.Singleton(ResolveReview, tx, verify_payment, applier, clock)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
@@ -201,6 +219,9 @@ class Container(containers.DeclarativeContainer):
     list_payments = providers.Singleton(ListPayments, tx)
     get_audit_trail = providers.Singleton(GetAuditTrail, tx)
     get_payment_detail = providers.Singleton(GetPaymentDetail, tx)
+    payment_deliveries = providers.Singleton(PaymentDeliveries, delivery_store, tx)
+    resend_delivery = providers.Singleton(ResendDelivery, delivery_store, webhook_sender, tx,
+                                          clock)
     get_stats = providers.Singleton(GetStats, monitoring_queries, clock)
     payments_needing_review = providers.Singleton(PaymentsNeedingReview, monitoring_queries)
     scrape = providers.Singleton(Scrape, metrics, monitoring_queries, gateway, clock)

@@ -23,10 +23,13 @@ class MemoryDeliveryStore:
                 added += 1
         return added
 
-    async def due(self, now: datetime, limit: int) -> list[Delivery]:
-        due = [d for d in self.deliveries.values()
-               if d.status == "pending" and d.next_attempt_at <= now]
-        return sorted(due, key=lambda d: (d.next_attempt_at, d.id))[:limit]
+    async def lease(self, now: datetime, until: datetime, limit: int) -> list[Delivery]:
+        due = sorted((d for d in self.deliveries.values()
+                      if d.status == "pending" and d.next_attempt_at <= now),
+                     key=lambda d: (d.next_attempt_at, d.id))[:limit]
+        for d in due:
+            self.deliveries[d.id] = replace(d, next_attempt_at=until)
+        return due
 
     async def record_attempt(self, delivery_id: str, *, delivered: bool,
                              status_code: int | None, error: str | None,
@@ -39,3 +42,13 @@ class MemoryDeliveryStore:
 
     async def for_event(self, event_id: str) -> list[Delivery]:
         return [d for d in self.deliveries.values() if d.event_id == event_id]
+
+    async def get(self, delivery_id: str) -> Delivery | None:
+        return self.deliveries.get(delivery_id)
+
+    async def mentioning(self, ids: Sequence[str], since: datetime,
+                         limit: int) -> list[Delivery]:
+        needles = [f'"{i}"'.encode() for i in ids]
+        found = [d for d in self.deliveries.values() if d.created_at >= since
+                 and any(n in d.body for n in needles)]
+        return sorted(found, key=lambda d: (d.created_at, d.id))[:limit]

@@ -7,7 +7,9 @@ restarts, unlike the process's Prometheus counters).
   or pending are not finished and do not count either way.
 - Errors by category: declines from the payments' failure codes, network and gateway
   trouble from the recorded gateway calls (each failure once: a checkout that failed
-  to start is a gateway call, not a decline).
+  to start is a gateway call, not a decline). A student's own cancel is counted under
+  `cancelled`, not `payment_declined`: it is their choice, not their bank's refusal,
+  and counting it as a decline made declines look worse than they were.
 - Gateway latency percentiles over at most `MAX_CALLS` most recent calls of the window
   (nearest-rank), so a busy window costs a bounded read.
 """
@@ -27,6 +29,7 @@ MAX_CALLS = 10_000
 MAX_POINTS = 50_000
 CAPTURED = frozenset({"succeeded", "partially_refunded", "refunded"})
 FINISHED = CAPTURED | {"failed", "cancelled", "expired"}
+_OWN_CATEGORY = {"payment_cancelled": "cancelled"}
 _UNPAID_CODE = {"failed": "payment_declined", "cancelled": "payment_cancelled",
                 "expired": "payment_expired"}
 
@@ -118,7 +121,7 @@ class GetStats:
         codes.update(c.outcome for c in calls if c.outcome != "ok")
         categories: Counter[str] = Counter()
         for code, n in codes.items():
-            categories[classify_code(code).category.value] += n
+            categories[_OWN_CATEGORY.get(code) or classify_code(code).category.value] += n
         captured = sum(t.count for t in totals if t.status in CAPTURED)
         finished = sum(t.count for t in totals if t.status in FINISHED)
         endpoints = sorted({c.endpoint for c in calls})

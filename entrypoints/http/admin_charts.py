@@ -6,6 +6,8 @@ with dev tools) read the exact values rather than pixels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from html import escape
 
 WIDTH, HEIGHT, PAD = 520, 200, 28
@@ -42,34 +44,69 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, int]], unit: str 
     return _svg(chart_id, title, body)
 
 
+def time_format(points: Sequence[tuple[datetime, int, int]]) -> str:
+    """Dates and times for windows under two days (a day's buckets cross midnight, and
+    "06:53 ... 04:53" read as if time ran backwards); dates alone beyond."""
+    if len(points) < 2 or points[-1][0] - points[0][0] < timedelta(days=2):
+        return "%Y-%m-%d %H:%M"
+    return "%Y-%m-%d"
+
+
+def _segments(points: Sequence[tuple[datetime, int, int]]) -> list[list[int]]:
+    """Runs of consecutive buckets where something finished: the line is drawn per run,
+    so it never bridges an empty bucket."""
+    runs: list[list[int]] = [[]]
+    for i, (_, _, finished) in enumerate(points):
+        if finished:
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
 def rate_chart(chart_id: str, title: str,
-               points: list[tuple[str, int, int]]) -> str:
-    """Success rate per time bucket: (label, captured, finished); buckets with nothing
-    finished show as gaps, not as 0 %."""
+               points: Sequence[tuple[datetime, int, int]]) -> str:
+    """Success rate per time bucket: (bucket start in UTC, captured, finished).
+
+    A bucket where nothing finished has no rate: it is a shaded gap across the whole
+    height and breaks the line (drawn at 0 % it looked like an outage). Where the
+    buckets cross midnight a dashed line carries the new date; both ends of the axis
+    carry their date.
+    """
+    fmt = time_format(points)
     slot = (WIDTH - 2 * PAD) / max(1, len(points))
+    plot = HEIGHT - 2 * PAD
     body = [f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
             'class="axis"/>',
             f'<text x="2" y="{PAD}" class="label">100%</text>',
             f'<text x="2" y="{HEIGHT - PAD}" class="label">0%</text>']
-    line: list[str] = []
-    for i, (label, captured, finished) in enumerate(points):
-        x = PAD + i * slot + slot / 2
+    xy: dict[int, tuple[float, float]] = {}
+    for i, (start, captured, finished) in enumerate(points):
+        x, label = PAD + i * slot + slot / 2, f"{start:{fmt}}"
+        if "%H" in fmt and i and start.date() != points[i - 1][0].date():
+            left = PAD + i * slot
+            body.append(f'<line class="day" x1="{left:.1f}" y1="{PAD}" x2="{left:.1f}" '
+                        f'y2="{HEIGHT - PAD}" data-date="{start:%Y-%m-%d}"/><text '
+                        f'x="{left + 3:.1f}" y="{PAD - 6}" class="label">{start:%m-%d}</text>')
         if finished == 0:
-            body.append(f'<circle class="gap" cx="{x:.1f}" cy="{HEIGHT - PAD}" r="1.5" '
-                        f'data-label="{escape(label)}" data-finished="0" data-captured="0"/>')
+            body.append(f'<rect class="gap" x="{PAD + i * slot:.1f}" y="{PAD}" '
+                        f'width="{slot:.1f}" height="{plot}" data-label="{escape(label)}" '
+                        f'data-finished="0"><title>{escape(label)}: no finished payment'
+                        '</title></rect>')
             continue
-        y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * captured / finished
-        line.append(f"{x:.1f},{y:.1f}")
+        y = HEIGHT - PAD - plot * captured / finished
+        xy[i] = (x, y)
         percent = round(100 * captured / finished)
         body.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" '
                     f'data-label="{escape(label)}" data-captured="{captured}" '
                     f'data-finished="{finished}" data-rate="{percent}"><title>'
                     f'{escape(label)}: {percent}% of {finished}</title></circle>')
-    if len(line) > 1:
-        body.insert(3, f'<polyline class="line" fill="none" points="{" ".join(line)}"/>')
-    if points:  # time axis: first and last bucket
+    lines = [" ".join(f"{xy[i][0]:.1f},{xy[i][1]:.1f}" for i in run)
+             for run in _segments(points) if len(run) > 1]
+    body[3:3] = [f'<polyline class="line" fill="none" points="{line}"/>' for line in lines]
+    if points:  # time axis: first and last bucket, with their dates (UTC)
         body.append(f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" class="label">'
-                    f'{escape(points[0][0])}</text><text x="{WIDTH - PAD}" '
+                    f'{points[0][0]:{fmt}}</text><text x="{WIDTH - PAD}" '
                     f'y="{HEIGHT - PAD + 14}" text-anchor="end" class="label">'
-                    f'{escape(points[-1][0])}</text>')
+                    f'{points[-1][0]:{fmt}}</text>')
     return _svg(chart_id, title, body)

@@ -8,7 +8,8 @@
 - `GET /admin/payment?id=...`: facts, refunds, audit timeline and the action forms.
   The id is a query parameter, not a path parameter: the page is admin-only, so there is
   no owner to check (`tests/e2e/test_route_ownership.py`).
-- `POST /admin/payment/refund` and `POST /admin/payment/confirm-refund`: admin cookie,
+- `POST /admin/payment/refund`, `POST /admin/payment/confirm-refund` and
+  `POST /admin/payment/resend-delivery` (admin_deliveries.py): admin cookie,
   same-origin only, 303 back to the payment page with a one-shot flash message; a refusal
   is a message, never a 500. Resolving a held payment posts to /admin/review with
   `return_to=payment`.
@@ -33,6 +34,7 @@ from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.payment_queries import GetPayment, ListPayments, ListPaymentsQuery
 from application.use_cases.refund_queries import ConfirmRefund
 from application.use_cases.request_refund import RequestRefund, RequestRefundCommand
+from application.use_cases.webhook_deliveries import PaymentDeliveries
 from domain.classification import classify
 from domain.payment import Payment
 from domain.refund import Refund, RefundStatus
@@ -42,6 +44,7 @@ from entrypoints.http.admin_console_page import (
     render_payment,
     render_payment_list,
 )
+from entrypoints.http.admin_deliveries import admin_resend_delivery, render_deliveries
 from entrypoints.http.admin_page import render_refused
 from entrypoints.http.admin_session import (
     NO_STORE,
@@ -181,7 +184,9 @@ def _payment_url(payment_id: str) -> str:
 @get("/admin/payment", include_in_schema=False)
 async def admin_payment(request: Request[Any, Any, Any],
                         get_payment_detail: NamedDependency[GetPaymentDetail],
-                        get_audit_trail: NamedDependency[GetAuditTrail]) -> Response[str]:
+                        get_audit_trail: NamedDependency[GetAuditTrail],
+                        payment_deliveries: NamedDependency[PaymentDeliveries]
+                        ) -> Response[str]:
     actor = admin_or_refusal(request, "Sign in to see this payment.")
     if isinstance(actor, Response):
         return actor
@@ -190,11 +195,12 @@ async def admin_payment(request: Request[Any, Any, Any],
     try:
         detail = await get_payment_detail(actor, payment_id)
         trail = await get_audit_trail(actor, payment_id)
+        deliveries = await payment_deliveries(actor, payment_id)
     except NotFound:
         return html(render_missing(payment_id, flash), 404, headers=PAGE_HEADERS,
                     cookies=flash_shown(request))
     page = render_payment(detail.payment, detail.refunds, trail, secrets.token_urlsafe(18),
-                          flash)
+                          flash, render_deliveries(payment_id, deliveries))
     return html(page, headers=PAGE_HEADERS, cookies=flash_shown(request))
 
 
@@ -276,4 +282,4 @@ async def admin_confirm_refund(request: Request[Any, Any, Any],
 
 
 ADMIN_CONSOLE_ROUTES = (admin_payments, admin_payments_csv, admin_payment, admin_refund,
-                        admin_confirm_refund)
+                        admin_confirm_refund, admin_resend_delivery)

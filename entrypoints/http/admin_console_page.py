@@ -268,7 +268,8 @@ def _timeline(entries: list[AuditEntry]) -> str:
 
 
 def render_payment(p: Payment, refunds: list[Refund], trail: list[AuditEntry], key: str,
-                   flash: tuple[str, str] | None = None) -> str:
+                   flash: tuple[str, str] | None = None, deliveries: str = "") -> str:
+    """`deliveries`: the platform webhook section, rendered by admin_deliveries.py."""
     refund_list = ('<p id="refunds-none">No refunds.</p>' if not refunds else
                    f'<ul id="refunds" class="timeline">'
                    f'{"".join(_refund_item(r) for r in refunds)}</ul>')
@@ -281,7 +282,8 @@ def render_payment(p: Payment, refunds: list[Refund], trail: list[AuditEntry], k
         + '<section class="card" id="refund-card"><h2>Refund</h2>'
         + _refund_form(p, key) + '</section>'
         + f'<section class="card"><h2>Refunds</h2>{refund_list}</section>'
-        + f'<section class="card"><h2>Timeline</h2>{_timeline(trail)}</section>')
+        + f'<section class="card"><h2>Timeline</h2>{_timeline(trail)}</section>'
+        + deliveries)
     return _page(f"Payment {p.id} — operator", body, _STYLE)
 
 

@@ -25,6 +25,7 @@ h1{font-size:20px}h2{font-size:15px;margin:0 0 8px}h2.period{font-size:17px;marg
 .kpi{display:inline-block;margin:0 28px 4px 0}.kpi b{display:block;font-size:22px}
 svg.chart{max-width:100%;height:auto}
 .bar{fill:#3a6ea5}.line{stroke:#2e8b57;stroke-width:2}.point{fill:#2e8b57}
+.gap{fill:#eef1f5}.day{stroke:#9aa5b4;stroke-dasharray:3 3}
 .axis{stroke:#999}.label,.value,.empty{font-size:11px;fill:#444}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:4px 6px;
 text-align:left}form.login{max-width:420px}input[type=password]{width:100%}
@@ -170,11 +171,10 @@ def render_dashboard(window: str, s: Stats, review: list[Payment],
     by_status: dict[str, int] = {}
     for v in s.volumes:
         by_status[v.status] = by_status.get(v.status, 0) + v.count
-    fmt = "%H:%M" if (s.until - s.since).days < 2 else "%m-%d"
     charts = [
-        ("Success rate over time", rate_chart(
+        ("Success rate over time (UTC)", rate_chart(
             "chart-success-rate", "Success rate over time",
-            [(f"{b.start:{fmt}}", b.captured, b.finished) for b in s.buckets])),
+            [(b.start, b.captured, b.finished) for b in s.buckets])),
         ("Payments by status", bar_chart("chart-volumes", "Payments by status",
                                          sorted(by_status.items()))),
         ("Errors by category", bar_chart("chart-errors", "Errors by category",
@@ -183,8 +183,10 @@ def render_dashboard(window: str, s: Stats, review: list[Payment],
             (f"{p}", getattr(s.latency[0], f"{p}_ms")) for p in ("p50", "p95", "p99")]
             if s.latency and s.latency[0].calls else [], unit=" ms")),
     ]
-    cards = "".join(f'<section class="card"><h2>{escape(t)}</h2>{svg}</section>'
-                    for t, svg in charts)
+    notes = {"Success rate over time (UTC)": '<p class="hint">Shaded: nothing finished in '
+             'that period, so there is no rate (not 0 %).</p>'}
+    cards = "".join(f'<section class="card"><h2>{escape(t)}</h2>{svg}{notes.get(t, "")}'
+                    '</section>' for t, svg in charts)
     waiting = f" ({len(review)})" if review else ""
     return _page("Payments operator", (
         f'<header class="top"><h1>Payments operator</h1><nav>'

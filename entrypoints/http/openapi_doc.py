@@ -1,6 +1,11 @@
 """Complete the generated OpenAPI description with what Litestar cannot infer: every
-error answer as application/problem+json, the public routes that need no token, and
-the Idempotency-Key header where docs/api.md makes it required."""
+error answer as application/problem+json and nothing else (Litestar advertises its own
+`{status_code, detail, extra}` body for 400, which this service never sends), the public
+routes that need no token, the Idempotency-Key header where docs/api.md makes it
+required, and the WebSocket route (OpenAPI has no WebSocket operation, see ws_doc.py).
+
+Operation ids are not made up here: each route declares its own `operation_id=`, so a
+client generator's method names change only when someone edits the route."""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from litestar.openapi.spec import (
     Schema,
 )
 
+from entrypoints.http.ws_doc import EVENTS_WS_PATH, events_ws_path_item
+
 PROBLEM_STATUSES = {
     "400": "Malformed or invalid request", "401": "Missing, invalid or expired token",
     "403": "The role may not do this (or HTTPS is required)",
@@ -22,6 +29,7 @@ PROBLEM_STATUSES = {
     "429": "Too many requests", "500": "Unexpected failure", "502": "Gateway failure",
     "503": "A dependency is unavailable (retry)", "504": "Gateway timed out (retry)",
 }
+PROBLEM_JSON = "application/problem+json"
 PUBLIC_PREFIXES = ("/health/", "/metrics", "/webhooks/", "/checkout/")
 CSV_EXPORTS = {("/api/v1/payments", "get")}
 IDEMPOTENT_CREATES = {("/api/v1/payments", "post"),
@@ -62,13 +70,15 @@ def complete_openapi(openapi: OpenAPI) -> None:
     for path, method, operation in _operations(openapi):
         responses = operation.responses if operation.responses is not None else {}
         for status, description in PROBLEM_STATUSES.items():
-            existing = responses.get(status)
-            if isinstance(existing, OpenAPIResponse):
-                existing.content = {**(existing.content or {}),
-                                    "application/problem+json": problem}
-            else:
-                responses[status] = OpenAPIResponse(
-                    description=description, content={"application/problem+json": problem})
+            if not isinstance(responses.get(status), OpenAPIResponse):
+                responses[status] = OpenAPIResponse(description=description)
+        for status, existing in responses.items():
+            if status[:1] in "45" and isinstance(existing, OpenAPIResponse):
+                content = existing.content or {}
+                if set(content) - {PROBLEM_JSON}:  # Litestar's own error body: not ours
+                    existing.description = PROBLEM_STATUSES.get(status, existing.description)
+                own = content.get(PROBLEM_JSON)  # e.g. readiness's failing checks
+                existing.content = {PROBLEM_JSON: own or problem}
         operation.responses = responses
         if (path, method) in CSV_EXPORTS and isinstance(responses.get("200"), OpenAPIResponse):
             ok = responses["200"]
@@ -80,3 +90,4 @@ def complete_openapi(openapi: OpenAPI) -> None:
             for parameter in operation.parameters or []:
                 if getattr(parameter, "name", "").lower() == "idempotency-key":
                     parameter.required = True
+    openapi.paths = {**(openapi.paths or {}), EVENTS_WS_PATH: events_ws_path_item()}

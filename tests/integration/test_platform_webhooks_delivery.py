@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 import pytest
 from aiohttp import web
@@ -68,10 +69,12 @@ async def test_sql_delivery_store_dedupes_and_schedules(sql_engine):
                         created_at=T0, next_attempt_at=T0)
     assert await store.enqueue([delivery]) == 1
     assert await store.enqueue([delivery]) == 0
-    assert [d.id for d in await store.due(T0, 10)] == ["evt_1-0"]
+    lease_end = T0 + timedelta(minutes=1)
+    assert [d.id for d in await store.lease(T0, lease_end, 10)] == ["evt_1-0"]
+    assert await store.lease(T0, lease_end, 10) == []  # held by the first lease
     await store.record_attempt("evt_1-0", delivered=False, status_code=500, error=None,
                                next_attempt_at=T0.replace(hour=T0.hour + 1), now=T0)
-    assert await store.due(T0, 10) == []
+    assert await store.lease(T0, lease_end, 10) == []
     (stored,) = await store.for_event("evt_1")
     assert (stored.attempts, stored.status, stored.last_status_code) == (1, "pending", 500)
     await store.record_attempt("evt_1-0", delivered=True, status_code=200, error=None,

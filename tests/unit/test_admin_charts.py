@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -24,11 +25,44 @@ def test_an_empty_chart_says_so():
     assert "no data in this window" in bar_chart("c", "Errors", [])
 
 
+def _hours(start: datetime, *counts: tuple[int, int]) -> list[tuple[datetime, int, int]]:
+    return [(start + timedelta(hours=i), c, f) for i, (c, f) in enumerate(counts)]
+
+
+NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
 def test_rate_points_skip_buckets_where_nothing_finished():
-    svg = rate_chart("r", "Success", [("09:00", 3, 4), ("10:00", 0, 0), ("11:00", 1, 1)])
-    assert svg.count('class="point"') == 2 and svg.count('class="gap"') == 1
+    svg = rate_chart("r", "Success", _hours(NINE, (3, 4), (0, 0), (1, 1), (2, 2)))
+    assert svg.count('class="point"') == 3 and svg.count('class="gap"') == 1
     assert 'data-captured="3" data-finished="4" data-rate="75"' in svg
-    assert "<polyline" in svg
+
+
+def test_an_empty_bucket_is_a_gap_not_zero_percent():
+    """The line stops at an empty bucket and starts again after it; nothing is drawn on
+    the 0 % line for it (it looked like a total outage)."""
+    svg = rate_chart("r", "Success", _hours(NINE, (1, 1), (1, 1), (0, 0), (2, 2), (1, 1)))
+    assert svg.count("<polyline") == 2  # two segments, none across the gap
+    gap = re.search(r"<[^>]*class=\"gap\"[^>]*>", svg)
+    assert gap is not None and 'data-finished="0"' in gap.group(0)
+    assert "data-rate" not in gap.group(0) and 'cy="' not in gap.group(0)
+    assert "no finished payment" in svg
+
+
+def test_the_time_axis_shows_dates_across_midnight():
+    """24 hours from 06:53 used to read "06:53 ... 04:53", as if time ran backwards."""
+    start = datetime(2026, 3, 1, 6, 53, tzinfo=UTC)
+    points = [(start + timedelta(hours=2 * i), 1, 1) for i in range(12)]
+    svg = rate_chart("r", "Success", points)
+    assert ">2026-03-01 06:53<" in svg and ">2026-03-02 04:53<" in svg
+    assert svg.count('class="day"') == 1 and 'data-date="2026-03-02"' in svg
+
+
+def test_a_long_window_labels_days():
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    points = [(start + timedelta(days=i), 1, 2) for i in range(7)]
+    svg = rate_chart("r", "Success", points)
+    assert ">2026-03-01<" in svg and ">2026-03-07<" in svg
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -75,3 +75,18 @@ async def test_only_admins_read_stats():
     with pytest.raises(Forbidden):
         await GetStats(MemoryMonitoringQueries(world.store), world.clock)(
             student(), timedelta(hours=1))
+
+
+async def test_a_students_own_cancel_counts_as_a_cancel_not_a_decline():
+    """Pressing Cancel on the payment page is the student's choice, not a bank's decline:
+    it was counted under `payment_declined`, inflating the decline figures."""
+    world = World()
+    for n, outcome in enumerate([GatewayStatus.CANCELLED, GatewayStatus.FAILURE], start=1):
+        enrollment = await world.enrollment(student_id=f"stu-{n}")
+        payment = await world.checkout(enrollment, key=f"cancel-key-{n:08d}")
+        world.gateway.settle(payment.paylink_id or "", outcome)
+        await world.verify_payment(student(f"stu-{n}"), payment.id)
+    stats = await GetStats(MemoryMonitoringQueries(world.store), world.clock)(
+        ADMIN, timedelta(hours=1))
+    assert stats.errors_by_category == {"cancelled": 1, "payment_declined": 1}
+    assert stats.errors_by_code == {"payment_cancelled": 1, "payment_declined": 1}

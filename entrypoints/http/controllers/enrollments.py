@@ -25,7 +25,8 @@ class EnrollmentController(Controller):
     path = "/api/v1/enrollments"
     tags = ["enrollments"]
 
-    @post("/", status_code=201, summary="Create an enrollment awaiting payment",
+    @post("/", operation_id="createEnrollment",
+          status_code=201, summary="Create an enrollment awaiting payment",
           description="Roles: service, admin. The price is what checkout will charge.")
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[CreateEnrollmentBody],
                      actor: NamedDependency[Actor],
@@ -44,7 +45,8 @@ class EnrollmentController(Controller):
         return await run_idempotent(idempotent_requests, actor, "POST /api/v1/enrollments",
                                     idempotency_key, body, produce, required=False)
 
-    @get("/{enrollment_id:str}", summary="Get an enrollment (owner or admin)")
+    @get("/{enrollment_id:str}", operation_id="getEnrollment",
+         summary="Get an enrollment (owner or admin)")
     async def read(self, enrollment_id: FromPath[str], actor: NamedDependency[Actor],
                    get_enrollment: NamedDependency[GetEnrollment]) -> EnrollmentOut:
         return EnrollmentOut.of(await get_enrollment(actor, enrollment_id))

@@ -53,7 +53,8 @@ def _seconds_left(expires_at: float) -> float:
     return expires_at - time.time()
 
 
-@get("/api/v1/events", tags=["events"], summary="Your payment and enrollment events (SSE)")
+@get("/api/v1/events", operation_id="streamEvents",
+     tags=["events"], summary="Your payment and enrollment events (SSE)")
 async def events_sse(request: Request[Any, Any, Any], channels: NamedDependency[ChannelsPlugin],
                      tokens: NamedDependency[TokenCodec],
                      access_token: Token = None) -> ServerSentEvent:

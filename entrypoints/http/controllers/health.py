@@ -39,12 +39,13 @@ class Ready(msgspec.Struct):
     gateway_circuit: str
 
 
-@get("/health/live", tags=["health"], summary="The process is up", security=[])
+@get("/health/live", operation_id="healthLive",
+     tags=["health"], summary="The process is up", security=[])
 async def live() -> Health:
     return Health("ok")
 
 
-@get("/health/ready", tags=["health"], security=[],
+@get("/health/ready", operation_id="healthReady", tags=["health"], security=[],
      summary="Database reachable and migrated; Redis reachable when configured",
      description="503 with the failing checks when not ready. The gateway circuit is "
                  "reported but never makes the instance unready.",

@@ -17,14 +17,16 @@ from entrypoints.scrape import Scrape
 PROMETHEUS_TEXT = "text/plain; version=0.0.4"  # Litestar adds the charset
 
 
-@get("/metrics", tags=["monitoring"], summary="Prometheus metrics (text exposition format)",
+@get("/metrics", operation_id="getMetrics",
+     tags=["monitoring"], summary="Prometheus metrics (text exposition format)",
      description="For the internal network only: restrict it at the proxy. No auth.",
      security=[], include_in_schema=True, media_type=PROMETHEUS_TEXT)
 async def metrics(scrape: NamedDependency[Scrape]) -> Response[bytes]:
     return Response(await scrape(), media_type=PROMETHEUS_TEXT)
 
 
-@get("/api/v1/stats", tags=["monitoring"], summary="Payment statistics over a window (admin)",
+@get("/api/v1/stats", operation_id="getStats",
+     tags=["monitoring"], summary="Payment statistics over a window (admin)",
      description="Success rate (captured / finished), volumes and amounts by status, errors "
                  "by category, gateway latency percentiles; computed from stored records, so "
                  "they survive restarts.")

@@ -16,7 +16,8 @@ from entrypoints.http.schemas import EnrollmentOut
 from entrypoints.http.strict_body import strict_body
 
 
-@post("/api/v1/enrollments/{enrollment_id:str}/revert", status_code=200, tags=["enrollments"],
+@post("/api/v1/enrollments/{enrollment_id:str}/revert", operation_id="revertEnrollment",
+      status_code=200, tags=["enrollments"],
       summary="Roll an activation back (admin; reason required, audited)")
 async def revert_enrollment_handler(
         request: Request[Any, Any, Any], enrollment_id: FromPath[str],
@@ -26,14 +27,14 @@ async def revert_enrollment_handler(
     return EnrollmentOut.of(await revert_enrollment(actor, enrollment_id, body.reason))
 
 
-@get("/api/v1/admin/gateway-mode", tags=["admin"],
+@get("/api/v1/admin/gateway-mode", operation_id="getGatewayMode", tags=["admin"],
      summary="Whether new paylinks are test or live (admin)")
 async def read_gateway_mode(actor: NamedDependency[Actor],
                             gateway_mode: NamedDependency[GatewayMode]) -> GatewayModeOut:
     return GatewayModeOut(gateway_mode.current(actor))
 
 
-@put("/api/v1/admin/gateway-mode", tags=["admin"],
+@put("/api/v1/admin/gateway-mode", operation_id="setGatewayMode", tags=["admin"],
      summary="Switch new paylinks between test and live without a deploy (admin)",
      description="Production refuses test mode. The switch lives in this process: a "
                  "restart returns to IKHOKHA_TEST_MODE.")

@@ -41,7 +41,8 @@ class PaymentController(Controller):
     path = "/api/v1/payments"
     tags = ["payments"]
 
-    @post("/", status_code=201, summary="Start checkout for an enrollment",
+    @post("/", operation_id="startPayment",
+          status_code=201, summary="Start checkout for an enrollment",
           description="Idempotency-Key required. The amount comes from the enrollment, never "
                       "from the client. 201 with a new payment; 200 with the checkout already "
                       "in progress for this enrollment.")
@@ -61,18 +62,18 @@ class PaymentController(Controller):
         return await run_idempotent(idempotent_requests, actor, "POST /api/v1/payments",
                                     idempotency_key, body, produce)
 
-    @get("/{payment_id:str}", summary="Get a payment (owner or admin)")
+    @get("/{payment_id:str}", operation_id="getPayment", summary="Get a payment (owner or admin)")
     async def read(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
                    get_payment: NamedDependency[GetPayment]) -> PaymentOut:
         return PaymentOut.of(await get_payment(actor, payment_id))
 
-    @post("/{payment_id:str}/verify", status_code=200,
+    @post("/{payment_id:str}/verify", operation_id="verifyPayment", status_code=200,
           summary="Ask the gateway now and apply its answer (same rules as a callback)")
     async def verify(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
                      verify_payment: NamedDependency[VerifyPayment]) -> PaymentOut:
         return PaymentOut.of(await verify_payment(actor, payment_id))
 
-    @post("/{payment_id:str}/review", status_code=200,
+    @post("/{payment_id:str}/review", operation_id="resolveReview", status_code=200,
           summary="Resolve a payment held for review (admin; reason required, audited)",
           description="`reverify` asks the gateway again and applies its answer if it now "
                       "agrees with our record; `accept` takes the captured money as the "
@@ -86,8 +87,8 @@ class PaymentController(Controller):
         return PaymentOut.of(await resolve_review(ResolveReviewCommand(
             actor, payment_id, ReviewAction(body.action), body.reason)))
 
-    @get("/{payment_id:str}/audit", summary="Audit trail of a payment and its enrollment "
-                                            "(admin)")
+    @get("/{payment_id:str}/audit", operation_id="getPaymentAudit",
+         summary="Audit trail of a payment and its enrollment (admin)")
     async def audit(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
                     get_audit_trail: NamedDependency[GetAuditTrail]) -> AuditTrail:
         entries = await get_audit_trail(actor, payment_id)
@@ -96,7 +97,8 @@ class PaymentController(Controller):
             from_status=e.from_status, to_status=e.to_status, reason=e.reason)
             for e in entries])
 
-    @get("/", summary="Transaction history, newest first (keyset pagination)",
+    @get("/", operation_id="listPayments",
+         summary="Transaction history, newest first (keyset pagination)",
          description="With `Accept: text/csv`: every page as one streamed CSV file "
                      "(amounts in integer minor units); `limit` and `cursor` are ignored.")
     async def history(

@@ -26,7 +26,8 @@ from entrypoints.http.strict_body import strict_body
 Query = QueryParameter
 
 
-@get("/api/v1/gateway/transactions", tags=["reconciliation"],
+@get("/api/v1/gateway/transactions", operation_id="listGatewayTransactions",
+     tags=["reconciliation"],
      summary="Transactions as iKhokha reports them, for an inclusive date range (admin)")
 async def gateway_transactions(
         actor: NamedDependency[Actor], gateway_history: NamedDependency[GatewayHistory],
@@ -41,7 +42,8 @@ class ReconciliationController(Controller):
     path = "/api/v1/reconciliations"
     tags = ["reconciliation"]
 
-    @post("/", status_code=201, summary="Compare our records with iKhokha's for a period",
+    @post("/", operation_id="createReconciliation",
+          status_code=201, summary="Compare our records with iKhokha's for a period",
           description="Admin. `apply: true` repairs payments the gateway settled (through the "
                       "same checks as a callback); mismatching amounts are flagged for review.")
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[ReconcileBody],
@@ -51,7 +53,8 @@ class ReconciliationController(Controller):
         return ReconciliationOut.of(await reconcile(ReconcileCommand(
             actor=actor, start=body.start, end=body.end, apply=body.apply)))
 
-    @get("/", summary="Stored reconciliation reports, newest first (admin)")
+    @get("/", operation_id="listReconciliations",
+         summary="Stored reconciliation reports, newest first (admin)")
     async def index(self, actor: NamedDependency[Actor],
                     list_reconciliations: NamedDependency[ReadReconciliations],
                     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -63,7 +66,8 @@ class ReconciliationController(Controller):
             items=[ReconciliationOut.of(r) for r in reports],
             next_cursor=encode_cursor(last.created_at, last.id) if last else None)
 
-    @get("/{report_id:str}", summary="One reconciliation report (admin)")
+    @get("/{report_id:str}", operation_id="getReconciliation",
+         summary="One reconciliation report (admin)")
     async def read(self, report_id: FromPath[str], actor: NamedDependency[Actor],
                    list_reconciliations: NamedDependency[ReadReconciliations]
                    ) -> ReconciliationOut:

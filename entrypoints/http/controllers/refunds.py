@@ -28,7 +28,8 @@ class PaymentRefundController(Controller):
     path = "/api/v1/payments/{payment_id:str}/refunds"
     tags = ["refunds"]
 
-    @post("/", status_code=201, summary="Refund a payment in full or in part (admin)",
+    @post("/", operation_id="createRefund",
+          status_code=201, summary="Refund a payment in full or in part (admin)",
           description="Idempotency-Key required. `amount` in the payment's minor units "
                       "(default: everything still refundable). The amount is reserved at "
                       "once; the refund is `succeeded` when the gateway refunds by API, or "
@@ -66,12 +67,13 @@ class RefundController(Controller):
     path = "/api/v1/refunds"
     tags = ["refunds"]
 
-    @get("/{refund_id:str}", summary="Get a refund (owner of the payment, or admin)")
+    @get("/{refund_id:str}", operation_id="getRefund",
+         summary="Get a refund (owner of the payment, or admin)")
     async def read(self, refund_id: FromPath[str], actor: NamedDependency[Actor],
                    get_refund: NamedDependency[GetRefund]) -> RefundOut:
         return RefundOut.of(await get_refund(actor, refund_id))
 
-    @post("/{refund_id:str}/confirm", status_code=200,
+    @post("/{refund_id:str}/confirm", operation_id="confirmRefund", status_code=200,
           summary="Record a refund made in the iKhokha dashboard (admin); only then it counts")
     async def confirm(self, request: Request[Any, Any, Any], refund_id: FromPath[str],
                       data: JSONBody[ConfirmRefundBody], actor: NamedDependency[Actor],
@@ -79,7 +81,7 @@ class RefundController(Controller):
         body = await strict_body(request, ConfirmRefundBody)
         return RefundOut.of(await confirm_refund(actor, refund_id, body.gateway_reference))
 
-    @post("/{refund_id:str}/cancel", status_code=200,
+    @post("/{refund_id:str}/cancel", operation_id="cancelRefund", status_code=200,
           summary="Cancel a manual refund that was never made (admin; reason required)",
           description="Only a `manual_action_required` refund: it becomes `failed` and its "
                       "reserved amount is refundable again. Audited.")

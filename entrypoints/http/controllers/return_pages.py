@@ -34,7 +34,8 @@ _PAGES = {
 }
 
 
-@get("/checkout/{payment_id:str}/{outcome:str}", media_type=MediaType.HTML,
+@get("/checkout/{payment_id:str}/{outcome:str}", operation_id="checkoutReturnPage",
+     media_type=MediaType.HTML,
      tags=["checkout"], summary="Page shown after the hosted payment page", security=[])
 async def checkout_return(request: Request[Any, Any, Any], payment_id: FromPath[str],
                           outcome: FromPath[Outcome],

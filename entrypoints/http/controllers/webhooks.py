@@ -1,6 +1,10 @@
 """iKhokha's callback: 200 once durably recorded, 401 on a bad signature, never 5xx
 for what the callback says. Every callback's outcome and handling time is counted.
 
+The acknowledgement is one commit (the signature checked over the raw bytes, the inbox
+row inserted); confirmation and fulfilment run after it, off the request path, in this
+instance's dispatcher (see entrypoints/callback_dispatch.py).
+
 A signed callback is never rate limited; bad ones are, per address (see rate_limits.py):
 past the limit they answer 429 and are not written to the audit trail."""
 
@@ -16,6 +20,7 @@ from litestar.di import NamedDependency
 
 from application.use_cases.handle_callback import HandleCallback
 from domain.classification import ClassifiedFailure
+from entrypoints.callback_dispatch import CallbackDispatcher
 from entrypoints.http.rate_limits import client_key
 
 WEBHOOK_MAX_BODY = 64 * 1024
@@ -27,24 +32,31 @@ class CallbackAck(msgspec.Struct):
 
 
 @post("/webhooks/ikhokha", status_code=200, request_max_body_size=WEBHOOK_MAX_BODY,
+      operation_id="receiveIkhokhaCallback",
       tags=["webhooks"], summary="iK Pay callback (signed with IK-SIGN)")
 async def ikhokha_callback(request: Request[Any, Any, Any],
-                           handle_callback: NamedDependency[HandleCallback]) -> CallbackAck:
+                           handle_callback: NamedDependency[HandleCallback],
+                           callback_dispatcher: NamedDependency[CallbackDispatcher],
+                           ) -> CallbackAck:
     raw = await request.body()
     metrics, started = request.app.state.metrics, time.perf_counter()
     bad_callbacks = request.app.state.rate_limits.webhook
     address = client_key(request.scope)
-    room = bad_callbacks.has_room(address)
+    room = await bad_callbacks.has_room(address)
+    hold = callback_dispatcher.has_room()
     try:
-        receipt = await handle_callback(dict(request.headers), raw, record_refusal=room)
+        receipt = await handle_callback.receive(dict(request.headers), raw,
+                                                record_refusal=room, hold=hold)
     except ClassifiedFailure as refused:
         if refused.code == "invalid_signature":
             metrics.callback("rejected", time.perf_counter() - started)
-            wait_s = bad_callbacks.take(address)
+            wait_s = await bad_callbacks.hit(address)
             if wait_s > 0:
                 raise ClassifiedFailure("rate_limited", "too many refused callbacks from "
                                         "this address; slow down",
                                         retry_after_s=max(1.0, math.ceil(wait_s))) from None
         raise
     metrics.callback(receipt.outcome, time.perf_counter() - started)
+    if receipt.outcome == "received" and hold:
+        callback_dispatcher.submit(receipt, started)
     return CallbackAck(received=True, duplicate=receipt.duplicate)
