@@ -216,9 +216,12 @@ class InboxItem:
     raw_body: bytes
     headers: Mapping[str, str]  # secrets already masked
     received_at: datetime
-    status: str = "received"  # received | processed | orphan | failed
+    status: str = "received"  # received | processed | orphan | failed | gave_up
     attempts: int = 0
     last_error: str | None = None
+    # When a waiting item may next be taken (a lease or a retry backoff); None: once the
+    # sweep's grace after `received_at` has passed.
+    next_attempt_at: datetime | None = None
 
 
 class WebhookInbox(Protocol):
@@ -228,8 +231,29 @@ class WebhookInbox(Protocol):
 
     async def get(self, item_id: str) -> InboxItem | None: ...
     async def by_dedupe_key(self, dedupe_key: str) -> InboxItem | None: ...
-    async def mark(self, item_id: str, status: str, error: str | None = None) -> None: ...
+    async def mark(self, item_id: str, status: str, error: str | None = None,
+                   next_attempt_at: datetime | None = None) -> None:
+        """Set the status; a `failed` mark counts an attempt and, with
+        `next_attempt_at`, says when to try again."""
+        ...
+
     async def pending(self, limit: int) -> list[InboxItem]: ...
+    async def lease(self, now: datetime, fresh_until: datetime, until: datetime,
+                    limit: int) -> list[InboxItem]:
+        """Take up to `limit` waiting items that are due (`next_attempt_at` <= now, or
+        unset and received before `fresh_until`) and hold them until `until`, on commit.
+        Items another worker is leasing at the same moment are skipped, never waited on
+        (PostgreSQL: `FOR UPDATE SKIP LOCKED`), so each is handed to one worker."""
+        ...
+
+
+class CallbackIntake(Protocol):
+    """The acknowledgement's one write: a verified callback stored in its own transaction
+    with one statement (insert, or nothing when its dedupe key is known)."""
+
+    async def accept(self, item: InboxItem) -> bool:
+        """True when stored now; False for a callback stored before (a redelivery)."""
+        ...
 
 
 class IdempotencyOutcome(str, Enum):

@@ -32,8 +32,11 @@ class Metrics(Protocol):
         """One attempt that failed and was retried inside the gateway adapter."""
         ...
 
-    def callback(self, outcome: str, seconds: float) -> None:
-        """One callback: processed, duplicate, orphan, unconfirmed, retry_later, rejected."""
+    def callback(self, outcome: str, seconds: float, *, arrived: bool = True) -> None:
+        """A callback's outcome: processed, duplicate, orphan, unconfirmed, retry_later,
+        rejected; `received` (acknowledged, processing to follow) only counts its arrival.
+        `arrived=False`: the outcome of processing after the acknowledgement (its arrival
+        was counted then); `seconds` runs from arrival to the outcome."""
         ...
 
     def error(self, category: str, code: str) -> None:

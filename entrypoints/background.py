@@ -1,5 +1,6 @@
 """The work that runs beside the API (in-process for `serve`, alone for `worker`):
-relaying the outbox, finishing callbacks whose processing failed, re-verifying
+relaying the outbox, sweeping the callback inbox (woken at once on PostgreSQL when
+another instance leaves a callback to any worker), re-verifying
 payments left pending, handing refunds cut off by a crash to an operator, reaping old
 idempotency keys. Each loop survives its own
 failures and logs them."""
@@ -28,7 +29,9 @@ class BackgroundWork:
     async def start(self) -> None:
         if storage_kind(self._c.settings()) == "sql":
             self._tasks.append(asyncio.create_task(self._relay_loop(), name="outbox-relay"))
-        self._spawn("callback-retry", self._retry_s, self._retry_callbacks)
+        await self._c.inbox_wake().start()
+        self._spawn("callback-retry", self._retry_s, self._retry_callbacks,
+                    self._c.inbox_wake().wait)
         self._spawn("pending-checker", self._retry_s, self._check_pending)
         self._spawn("refund-recovery", max(self._retry_s, 30.0), self._recover_refunds)
         self._spawn("idempotency-reaper", self._reap_s, self._reap)
@@ -43,14 +46,16 @@ class BackgroundWork:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self._c.inbox_wake().close()
         await self._c.webhook_sender().aclose()
         if storage_kind(self._c.settings()) == "sql":
             await self._c.outbox_relay().relay_once(limit=1000)  # drain what we can
 
-    def _spawn(self, name: str, every_s: float, job: Callable[[], Awaitable[object]]) -> None:
+    def _spawn(self, name: str, every_s: float, job: Callable[[], Awaitable[object]],
+               pause: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         async def loop() -> None:
             while True:
-                await asyncio.sleep(every_s)
+                await pause(every_s)
                 try:
                     await job()
                 except Exception:

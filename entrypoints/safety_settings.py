@@ -7,6 +7,7 @@ are listed in docs/security.md.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +31,15 @@ def _count(get: Get, name: str, default: int) -> int:
     if not 0 <= number <= 100_000:
         raise SettingsError(f"{name} must be between 0 and 100000 (0 switches it off)")
     return number
+
+
+def _prefix(raw: str) -> str:
+    """The start of every rate-limit key in Redis: deployments sharing one Redis differ."""
+    from entrypoints.settings import SettingsError
+
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", raw):
+        raise SettingsError("SKILLPAY_RATE_LIMIT_PREFIX must be 1-64 letters, digits or _.:-")
+    return raw
 
 
 def trusted_networks(raw: tuple[str, ...]) -> tuple[str, ...]:
@@ -75,5 +85,6 @@ def safety_settings(get: Get, env: str, *, public_url: str) -> dict[str, Any]:
         "rate_limit_payments": _count(get, "SKILLPAY_RATE_LIMIT_PAYMENTS", 10),
         "rate_limit_webhook": _count(get, "SKILLPAY_RATE_LIMIT_WEBHOOK", 120),
         "rate_limit_verify": _count(get, "SKILLPAY_RATE_LIMIT_VERIFY", 30),
+        "rate_limit_prefix": _prefix(get("SKILLPAY_RATE_LIMIT_PREFIX") or "skillpay"),
         "max_open_checkouts": _count(get, "SKILLPAY_MAX_OPEN_CHECKOUTS", 5),
     }

@@ -87,6 +87,7 @@ class Settings:
     rate_limit_payments: int = 10
     rate_limit_webhook: int = 120
     rate_limit_verify: int = 30
+    rate_limit_prefix: str = "skillpay"
     max_open_checkouts: int = 5
 
     @property

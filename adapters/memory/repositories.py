@@ -13,6 +13,7 @@ from domain.payment import OPEN, Payment
 from domain.refund import Refund, RefundStatus
 
 if TYPE_CHECKING:
+    from adapters.memory.store import MemoryStore
     from adapters.memory.unit_of_work import MemoryUnitOfWork
 
 
@@ -141,13 +142,44 @@ class MemoryInbox:
                 return item
         return None
 
-    async def mark(self, item_id: str, status: str, error: str | None = None) -> None:
+    async def mark(self, item_id: str, status: str, error: str | None = None,
+                   next_attempt_at: datetime | None = None) -> None:
         item = await self.get(item_id)
         if item is not None:
             attempts = item.attempts + (1 if status == "failed" else 0)
-            self._uow.staged_inbox[item_id] = replace(item, status=status, last_error=error,
-                                                      attempts=attempts)
+            self._uow.staged_inbox[item_id] = replace(
+                item, status=status, last_error=error, attempts=attempts,
+                next_attempt_at=next_attempt_at or item.next_attempt_at)
+
+    async def lease(self, now: datetime, fresh_until: datetime, until: datetime,
+                    limit: int) -> list[InboxItem]:
+        def due(item: InboxItem) -> bool:
+            if item.next_attempt_at is not None:
+                return item.next_attempt_at <= now
+            return item.received_at <= fresh_until
+
+        waiting = sorted((i for i in self._uow.store.inbox.values()
+                          if i.status in ("received", "failed") and due(i)),
+                         key=lambda i: (i.received_at, i.id))[:limit]
+        leased = [replace(i, next_attempt_at=until) for i in waiting]
+        self._uow.staged_inbox.update((i.id, i) for i in leased)
+        return leased
 
     async def pending(self, limit: int) -> list[InboxItem]:
         items = [i for i in self._uow.store.inbox.values() if i.status in ("received", "failed")]
         return sorted(items, key=lambda i: i.received_at)[:limit]
+
+
+class MemoryCallbackIntake:
+    """One step, nothing awaited between the dedupe check and the insert: atomic in
+    the event loop, like the SQL adapter's single statement."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def accept(self, item: InboxItem) -> bool:
+        if any(i.dedupe_key == item.dedupe_key for i in self._store.inbox.values()):
+            return False
+        self._store.inbox[item.id] = item
+        return True
+

@@ -83,10 +83,12 @@ class PrometheusMetrics:
     def gateway_retry(self, endpoint: str, code: str) -> None:
         self.gateway_retries.labels(endpoint=endpoint, code=code).inc()
 
-    def callback(self, outcome: str, seconds: float) -> None:
-        self.callbacks_received.inc()
-        self.callbacks.labels(outcome=outcome).inc()
-        self.callback_duration.labels(outcome=outcome).observe(seconds)
+    def callback(self, outcome: str, seconds: float, *, arrived: bool = True) -> None:
+        if arrived:
+            self.callbacks_received.inc()
+        if outcome != "received":
+            self.callbacks.labels(outcome=outcome).inc()
+            self.callback_duration.labels(outcome=outcome).observe(seconds)
 
     def error(self, category: str, code: str) -> None:
         self.errors.labels(category=category, code=code).inc()

@@ -32,9 +32,12 @@ class RecordingMetrics:
     def gateway_retry(self, endpoint: str, code: str) -> None:
         self._add("gateway_retries", endpoint=endpoint, code=code)
 
-    def callback(self, outcome: str, seconds: float) -> None:
-        self._add("callbacks", outcome=outcome)
-        self.timings.append(("callback", outcome, seconds))
+    def callback(self, outcome: str, seconds: float, *, arrived: bool = True) -> None:
+        if arrived:
+            self._add("callbacks_received")
+        if outcome != "received":
+            self._add("callbacks", outcome=outcome)
+            self.timings.append(("callback", outcome, seconds))
 
     def error(self, category: str, code: str) -> None:
         self._add("errors", category=category, code=code)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from adapters.sql.record_tables import AuditEntryRow, InboxRow
 from application.ports import AuditEntry, InboxItem
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 _A = AuditEntryRow.__table__.c  # type: ignore[attr-defined]
 _I = InboxRow.__table__.c  # type: ignore[attr-defined]
+WAITING = ("received", "failed")
 
 
 class SqlAudit:
@@ -63,16 +65,34 @@ class SqlInbox:
                 return item
         return await self._stored(_I.dedupe_key == dedupe_key)
 
-    async def mark(self, item_id: str, status: str, error: str | None = None) -> None:
+    async def mark(self, item_id: str, status: str, error: str | None = None,
+                   next_attempt_at: datetime | None = None) -> None:
         item = await self.get(item_id)
         if item is not None:
             attempts = item.attempts + (1 if status == "failed" else 0)
-            self._uow.staged_inbox[item_id] = replace(item, status=status, last_error=error,
-                                                      attempts=attempts)
+            self._uow.staged_inbox[item_id] = replace(
+                item, status=status, last_error=error, attempts=attempts,
+                next_attempt_at=next_attempt_at or item.next_attempt_at)
+
+    async def lease(self, now: datetime, fresh_until: datetime, until: datetime,
+                    limit: int) -> list[InboxItem]:
+        due = or_(_I.next_attempt_at <= now,
+                  and_(_I.next_attempt_at.is_(None), _I.received_at <= fresh_until))
+        rows = await self._uow.select_rows(
+            select(InboxRow.__table__).where(_I.status.in_(WAITING), due)  # type: ignore[attr-defined]
+            .order_by(_I.received_at, _I.id).limit(limit)
+            .with_for_update(skip_locked=True))  # SQLite: ignored; its writer is single
+        items = []
+        for row in rows:
+            self._uow.stored_inbox_ids.add(row["id"])
+            item = replace(InboxRow(**row).to_domain(), next_attempt_at=until)
+            self._uow.staged_inbox[item.id] = item
+            items.append(item)
+        return items
 
     async def pending(self, limit: int) -> list[InboxItem]:
         rows = await self._uow.select_rows(
-            select(InboxRow.__table__).where(_I.status.in_(["received", "failed"]))  # type: ignore[attr-defined]
+            select(InboxRow.__table__).where(_I.status.in_(WAITING))  # type: ignore[attr-defined]
             .order_by(_I.received_at, _I.id).limit(limit))
         return [InboxRow(**row).to_domain() for row in rows]
 

@@ -64,23 +64,28 @@ class InboxRow(SQLModel, table=True):
     status: str = Field(default="received", max_length=32)
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None)
+    next_attempt_at: datetime | None = Field(default=None,
+                                             sa_column=Column(UTCDateTime(), nullable=True))
 
     @classmethod
     def from_domain(cls, i: InboxItem) -> InboxRow:
         return cls(id=i.id, dedupe_key=i.dedupe_key, paylink_id=i.paylink_id,
                    raw_body=i.raw_body, headers=json.dumps(dict(i.headers), sort_keys=True),
                    received_at=i.received_at, status=i.status, attempts=i.attempts,
-                   last_error=i.last_error)
+                   last_error=i.last_error, next_attempt_at=i.next_attempt_at)
 
     def to_domain(self) -> InboxItem:
         return InboxItem(id=self.id, dedupe_key=self.dedupe_key, paylink_id=self.paylink_id,
                          raw_body=bytes(self.raw_body), headers=json.loads(self.headers),
                          received_at=self.received_at, status=self.status,
-                         attempts=self.attempts, last_error=self.last_error)
+                         attempts=self.attempts, last_error=self.last_error,
+                         next_attempt_at=self.next_attempt_at)
 
 
 Index("ix_webhook_inbox_pending", InboxRow.__table__.c.status,  # type: ignore[attr-defined]
       InboxRow.__table__.c.received_at)  # type: ignore[attr-defined]
+Index("ix_webhook_inbox_due", InboxRow.__table__.c.status,  # type: ignore[attr-defined]
+      InboxRow.__table__.c.next_attempt_at)  # type: ignore[attr-defined]
 
 
 class IdempotencyKeyRow(SQLModel, table=True):

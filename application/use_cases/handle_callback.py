@@ -3,19 +3,26 @@
 The callback carries no amount and no timestamp, so it is only a hint: the payment
 changes on what the gateway's status call confirms. When that call still says PENDING
 (the gateway lags behind its own callback) the payment is re-checked soon, never held.
-The caller answers 200 as soon as `receive` returns (the callback is committed);
-processing failures are retried later from the inbox, never answered 5xx.
+
+`receive` is the acknowledgement: the signature checked over the raw bytes and the
+inbox row stored with one statement in one transaction; the caller answers 200 then.
+`process` (confirm and apply) runs off the request path: the receiving instance starts
+it at once while holding the item for `lease`; if it cannot (busy, or it dies), any
+worker's sweep leases the item once that lease ends. Failures are retried from the
+inbox with a growing backoff, never answered 5xx.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from application.actor import GATEWAY_ACTOR
 from application.ports import (
     AuditEntry,
+    CallbackIntake,
     CallbackNotice,
     Clock,
     IdGenerator,
@@ -31,40 +38,67 @@ from application.use_cases.verify_payment import VerifyPayment
 from domain.classification import ClassifiedFailure, classify
 from domain.gateway_report import GatewayStatus
 
+# How long whoever took a callback holds it: longer than one processing (a status call
+# within the gateway's deadline, and a transaction). The container derives it from the
+# configured deadline; past it, another worker may take the item.
+PROCESSING_LEASE = timedelta(seconds=35)
+BACKOFF_BASE = timedelta(seconds=5)
+BACKOFF_CAP = timedelta(minutes=15)
+
+
+def retry_backoff(attempts: int) -> timedelta:
+    """The pause after the `attempts`-th failed attempt: 5 s, 10 s, 20 s ... 15 min."""
+    grown: timedelta = BACKOFF_BASE * 2 ** min(max(attempts - 1, 0), 20)
+    return min(grown, BACKOFF_CAP)
+
 
 @dataclass(frozen=True, slots=True)
 class CallbackReceipt:
     inbox_id: str
     duplicate: bool
-    outcome: str  # processed | duplicate | orphan | unconfirmed | retry_later
+    # received | processed | duplicate | orphan | unconfirmed | retry_later
+    outcome: str
+    paylink_id: str | None = None
+    claimed: GatewayStatus = GatewayStatus.PENDING
 
 
 class HandleCallback:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, verify: VerifyPayment,
-                 clock: Clock, ids: IdGenerator, urls: CheckoutUrls,
-                 probe: Probe | None = None) -> None:
-        self._tx, self._gateway, self._verify = tx, gateway, verify
+                 clock: Clock, ids: IdGenerator, urls: CheckoutUrls, intake: CallbackIntake,
+                 probe: Probe | None = None, lease: timedelta = PROCESSING_LEASE) -> None:
+        self.lease = lease
+        self._tx, self._gateway, self._verify, self._intake = tx, gateway, verify, intake
         self._clock, self._ids = clock, ids
         self._probe = probe or NoProbe()
         self._path = urlsplit(urls.callback()).path  # what the gateway signed
 
     async def __call__(self, headers: Mapping[str, str], raw: bytes, *,
                        record_refusal: bool = True) -> CallbackReceipt:
-        """`record_refusal=False` skips the audit entry of a refused callback (an address
+        """Receive and process in one go (tools and tests; HTTP acknowledges first)."""
+        receipt = await self.receive(headers, raw, record_refusal=record_refusal)
+        if receipt.duplicate or receipt.paylink_id is None:
+            return receipt
+        outcome = await self.process(receipt.inbox_id, receipt.paylink_id, receipt.claimed)
+        return CallbackReceipt(receipt.inbox_id, False, outcome, receipt.paylink_id,
+                               receipt.claimed)
+
+    async def receive(self, headers: Mapping[str, str], raw: bytes, *,
+                      record_refusal: bool = True, hold: bool = True) -> CallbackReceipt:
+        """Authenticate and store: the acknowledgement. `hold=False` leaves the item to
+        any worker at once (the receiving instance will not process it).
+
+        `record_refusal=False` skips the audit entry of a refused callback (an address
         already over its limit of bad callbacks must not make us write for each)."""
         notice = await self._authenticate(self._path, headers, raw, record_refusal)
+        now = self._clock.now()
         item = InboxItem(id=self._ids.new_id("cbk"), dedupe_key=notice.dedupe_key,
                          paylink_id=notice.paylink_id, raw_body=mask_body(raw),
-                         headers=mask_headers(headers), received_at=self._clock.now())
-
-        async def store(uow: UnitOfWork) -> bool:
-            return await uow.webhook_inbox.record(item)
-
-        if not await self._tx.run(store):
+                         headers=mask_headers(headers), received_at=now,
+                         next_attempt_at=now + self.lease if hold else now)
+        if not await self._intake.accept(item):
             return CallbackReceipt(item.id, True, "duplicate")
         self._probe.reached(AFTER_INBOX_COMMIT)
-        outcome = await self.process(item.id, notice.paylink_id, notice.status)
-        return CallbackReceipt(item.id, False, outcome)
+        return CallbackReceipt(item.id, False, "received", notice.paylink_id, notice.status)
 
     async def _authenticate(self, path: str, headers: Mapping[str, str],
                             raw: bytes, record_refusal: bool) -> CallbackNotice:
@@ -98,7 +132,7 @@ class HandleCallback:
         except Exception as failure:  # noqa: BLE001 - the inbox keeps it; retried later
             code = classify(failure).code
             if code != "gateway_circuit_open":  # refused without trying: not an attempt
-                await self._mark(inbox_id, "failed", code)
+                await self._fail(inbox_id, code)
             return "retry_later"
         # The status call lagging behind a final callback is ordinary, not a disagreement:
         # the payment stays pending and the checker asks again within seconds.
@@ -124,8 +158,18 @@ class HandleCallback:
         payment = await uow.payments.get_by_paylink(paylink_id)
         return payment.id if payment else None
 
-    async def _mark(self, inbox_id: str, status: str, error: str | None = None) -> None:
+    async def _mark(self, inbox_id: str, status: str) -> None:
         async def work(uow: UnitOfWork) -> None:
-            await uow.webhook_inbox.mark(inbox_id, status, error)
+            await uow.webhook_inbox.mark(inbox_id, status)
+
+        await self._tx.run(work)
+
+    async def _fail(self, inbox_id: str, code: str) -> None:
+        """Count the attempt and push the item back by the backoff it has earned."""
+        async def work(uow: UnitOfWork) -> None:
+            item = await uow.webhook_inbox.get(inbox_id)
+            attempts = (item.attempts if item else 0) + 1
+            await uow.webhook_inbox.mark(inbox_id, "failed", code,
+                                         self._clock.now() + retry_backoff(attempts))
 
         await self._tx.run(work)

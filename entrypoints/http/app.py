@@ -42,6 +42,7 @@ def _lifecycle(container: Container, background: BackgroundWork | None) -> tuple
             await background.start()
 
     async def shutdown(*_: object) -> None:
+        await container.callback_dispatcher().stop()  # unfinished items stay in the inbox
         if background is not None:
             await background.stop()
         close = getattr(container.gateway(), "aclose", None)
@@ -82,7 +83,7 @@ def create_app(container: Container, *, run_background: bool = True,
         request_max_body_size=MAX_BODY,
         debug=False,
         on_startup=[startup],
-        on_shutdown=[shutdown],
+        on_shutdown=[shutdown, *security.pop("on_shutdown")],
         **security,
     )
     complete_openapi(app.openapi_schema)

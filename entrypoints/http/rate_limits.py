@@ -11,6 +11,11 @@ applies this, after the cheap signature check).
 
 Over the limit: 429 problem `rate_limited` with Retry-After. A request without a valid
 token is not counted here; the handler refuses it (401) anyway.
+
+Where the counts live (entrypoints/http/limiters.py): in this process without `REDIS_URL`;
+in Redis with it, shared by every instance (a limit of 3 per minute is 3 across all of
+them), failing open when Redis is down. The open-checkout cap needs nothing here: it is
+enforced by the database (a unique slot index, application/open_checkouts.py).
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from collections.abc import Callable
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from application.rate_limit import TokenBuckets
 from entrypoints.http.asgi_problem import send_problem
 from entrypoints.http.auth import TokenCodec
+from entrypoints.http.limiters import Limiter, MemoryLimiter, RedisCounters, RedisLimiter
 
 log = logging.getLogger("skillpay.security")
 PAYMENTS_PATH = "/api/v1/payments"
@@ -32,15 +37,35 @@ VERIFY_SUFFIX = "/verify"
 
 
 class RateLimits:
+    """The three limits of one instance; with `redis_url` their counts live in Redis
+    (keys start with `prefix`), else in this process."""
+
     def __init__(self, tokens: TokenCodec, payments_per_minute: int,
                  webhook_per_minute: int, clock: Callable[[], float],
-                 verify_per_minute: int = 30) -> None:
+                 verify_per_minute: int = 30, redis_url: str | None = None,
+                 prefix: str = "skillpay") -> None:
         self._tokens = tokens
-        self.payments = TokenBuckets(payments_per_minute, clock)
-        self.webhook = TokenBuckets(webhook_per_minute, clock)
-        self.verify = TokenBuckets(verify_per_minute, clock)
+        self._counters = RedisCounters(redis_url, prefix, clock) if redis_url else None
 
-    def key_and_buckets(self, scope: Scope) -> tuple[str, TokenBuckets] | None:
+        def limiter(name: str, per_minute: int) -> Limiter:
+            if self._counters is None:
+                return MemoryLimiter(per_minute, clock)
+            return RedisLimiter(self._counters, name, per_minute)
+
+        self.payments = limiter("payments", payments_per_minute)
+        self.webhook = limiter("webhook", webhook_per_minute)
+        self.verify = limiter("verify", verify_per_minute)
+
+    @property
+    def shared(self) -> bool:
+        """Whether the counts are shared with other instances (through Redis)."""
+        return self._counters is not None
+
+    async def aclose(self) -> None:
+        if self._counters is not None:
+            await self._counters.aclose()
+
+    def key_and_buckets(self, scope: Scope) -> tuple[str, Limiter] | None:
         if scope["method"] != "POST":
             return None
         path = scope["path"].rstrip("/")
@@ -65,7 +90,7 @@ def rate_limit_middleware(limits: RateLimits):  # type: ignore[no-untyped-def]
             chosen = limits.key_and_buckets(scope) if scope["type"] == "http" else None
             if chosen is not None:
                 key, buckets = chosen
-                wait_s = buckets.take(key)
+                wait_s = await buckets.hit(key)
                 if wait_s > 0:
                     log.warning("rate limited on %s (%s per minute)", scope["path"],
                                 buckets.per_minute)

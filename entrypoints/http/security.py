@@ -31,9 +31,11 @@ def security_options(container: Container, tokens: TokenCodec, max_body: int) ->
     """Keyword arguments for `Litestar(...)`."""
     s = container.settings()
     limits = RateLimits(tokens, s.rate_limit_payments, s.rate_limit_webhook,
-                        container.monotonic(), verify_per_minute=s.rate_limit_verify)
+                        container.monotonic(), verify_per_minute=s.rate_limit_verify,
+                        redis_url=s.redis_url, prefix=s.rate_limit_prefix)
     options: dict[str, Any] = {
         "state": State({"rate_limits": limits}),
+        "on_shutdown": [limits.aclose],  # the Redis connection pool, when limits use one
         "middleware": [
             request_id_middleware,
             security_headers_middleware(s.require_https),

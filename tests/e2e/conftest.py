@@ -15,6 +15,7 @@ from adapters.system.clock import SystemClock
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
+from tests.support.settling_client import SettlingTestClient
 
 COURSES = itertools.count(1)
 
@@ -52,5 +53,5 @@ def api() -> Iterator[Api]:
     gateway = FakeGateway(SystemClock())
     container.gateway.override(gateway)
     app = create_app(container)
-    with TestClient(app) as client:
+    with SettlingTestClient(app) as client:
         yield Api(client, gateway, app.state.tokens)

@@ -95,6 +95,7 @@ def test_money_paid_after_the_payment_failed_can_be_refunded_by_an_admin(api):
     api.gateway.settle(payment["gateway_reference"], GatewayStatus.FAILURE)
     body, headers = api.gateway.signed_callback(payment["gateway_reference"])
     api.client.post("/webhooks/ikhokha", content=body, headers=headers)
+    api.client.settle()  # the failure is confirmed (after the 200) before money comes in
     _pay(api, payment)
     late = api.client.get(f"/api/v1/payments/{payment['id']}", headers=api.auth("stu-1")).json()
     assert late["status"] == "failed" and late["review_reason"] == "paid_after_failed"

@@ -31,7 +31,10 @@ def start_server(port: int, api_url: str, db: Path) -> subprocess.Popen[str]:
                 "SKILLPAY_GATEWAY": "ikhokha", "IKHOKHA_API_URL": api_url,
                 "IKHOKHA_APP_ID": APP_ID, "IKHOKHA_APP_SECRET": APP_SECRET,
                 "IKHOKHA_RETRY_DELAY_MS": "0", "IKHOKHA_RETRY_ATTEMPTS": "1",
-                "SKILLPAY_WORKER_INTERVAL_MS": "200", "PYTHONPATH": os.getcwd()})
+                "SKILLPAY_WORKER_INTERVAL_MS": "200", "PYTHONPATH": os.getcwd(),
+                # a callback taken by the killed instance is free again after its lease
+                # (the gateway deadline + 5 s)
+                "IKHOKHA_TIMEOUT_MS": "1000", "IKHOKHA_DEADLINE_MS": "2000"})
     return subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "serve", "--port",
                              str(port)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, text=True)

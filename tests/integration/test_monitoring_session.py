@@ -28,6 +28,7 @@ async def _session(stack: LiveStack) -> None:
         await stack.control.settle(payment["gateway_reference"], "pay")
     status, payment = await _checkout(stack, 4)
     await stack.control.settle(payment["gateway_reference"], "decline")
+    await stack.settled()  # the callbacks are confirmed before the gateway hangs
     await stack.control.set_faults(hang=True)
     status, problem = await _checkout(stack, 5)
     assert status == 504 and problem["code"] == "gateway_timeout"

@@ -47,6 +47,9 @@ class Server:
                     "SKILLPAY_GATEWAY": "ikhokha", "IKHOKHA_API_URL": self.api_url,
                     "IKHOKHA_APP_ID": APP_ID, "IKHOKHA_APP_SECRET": APP_SECRET,
                     "IKHOKHA_RETRY_DELAY_MS": "0", "SKILLPAY_WORKER_INTERVAL_MS": "100",
+                    # a local simulator: a short deadline, so a killed instance's leases
+                    # on callbacks end within the run (deadline + 5 s)
+                    "IKHOKHA_TIMEOUT_MS": "1500", "IKHOKHA_DEADLINE_MS": "3000",
                     "SKILLPAY_TEST_CRASH_AT": crash_at, "PYTHONPATH": os.getcwd(),
                     # one client (this test) sends every callback and request: no limits
                     "SKILLPAY_RATE_LIMIT_WEBHOOK": "0", "SKILLPAY_RATE_LIMIT_PAYMENTS": "0",

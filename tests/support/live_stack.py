@@ -21,6 +21,7 @@ from adapters.simulator.runner import RunningSimulator
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
+from tests.support.waiting import wait_until
 
 APP_ID, APP_SECRET = "stack-app-id", "stack-app-secret-value"
 
@@ -45,7 +46,15 @@ class LiveStack:
     def auth(self, sub: str, role: str = "student") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.mint(sub, role)}"}
 
+    async def settled(self, timeout_s: float = 10.0) -> None:
+        """Wait until every acknowledged callback has been processed (processing runs
+        after the 200, off the request path)."""
+        await wait_until(self.container.callback_dispatcher().idle, timeout_s)
+
     async def call(self, method: str, path: str, **kw: Any) -> tuple[int, Any]:
+        """One request, made once earlier callbacks are processed: a test reads what
+        the student would see after the callback took effect."""
+        await self.settled()
         async with self.http.request(method, self.base_url + path, **kw) as r:
             return r.status, await r.json(content_type=None)
 

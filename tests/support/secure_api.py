@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dependency_injector import providers
-from litestar.testing import TestClient
 
 from adapters.fake.gateway import FakeGateway
 from adapters.system.clock import SystemClock
@@ -17,6 +16,7 @@ from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.e2e.conftest import Api
+from tests.support.settling_client import SettlingTestClient
 
 BASE_ENV = {"SKILLPAY_ENV": "test", "SKILLPAY_DATABASE_URL": "memory://",
             "SKILLPAY_PUBLIC_URL": "https://pay.example.test"}
@@ -46,5 +46,5 @@ def secure_api(env: Mapping[str, str] | None = None,
     clock = ManualClock()
     container.monotonic.override(providers.Object(clock))
     app = create_app(container, run_background=False)
-    with TestClient(app, base_url=base_url, **client) as test_client:
+    with SettlingTestClient(app, base_url=base_url, **client) as test_client:
         yield SecureApi(test_client, gateway, app.state.tokens, clock, settings)

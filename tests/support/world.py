@@ -9,9 +9,11 @@ from typing import Any
 
 from adapters.fake.gateway import FakeGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.repositories import MemoryCallbackIntake
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.notify.logging_notifier import RecordingNotifier
+from adapters.sql.callback_intake import SqlCallbackIntake
 from adapters.system.clock import FixedClock, SequentialIds
 from application.actor import Actor, Role
 from application.idempotency import IdempotentRequests
@@ -51,6 +53,11 @@ class World:
     idempotency_store: Any = None
     real_gateway: Any = None  # default: a FakeGateway on this world's clock
 
+    def _callback_intake(self, factory: Any) -> Any:
+        engine = getattr(factory, "engine", None)
+        return SqlCallbackIntake(engine) if engine is not None \
+            else MemoryCallbackIntake(self.store)
+
     def __post_init__(self) -> None:
         self.gateway = self.real_gateway or FakeGateway(self.clock)
         factory = self.uow_factory or MemoryUnitOfWorkFactory(self.store)
@@ -62,7 +69,8 @@ class World:
         self.start_payment = StartPayment(self.tx, self.gateway, self.clock, self.ids, urls)
         self.verify_payment = VerifyPayment(self.tx, self.gateway, applier)
         self.handle_callback = HandleCallback(self.tx, self.gateway, self.verify_payment,
-                                              self.clock, self.ids, urls)
+                                              self.clock, self.ids, urls,
+                                              self._callback_intake(factory))
         self.check_pending = CheckPendingPayments(self.tx, self.gateway, self.verify_payment,
                                                   self.clock)
         self.get_payment = GetPayment(self.tx)

@@ -60,7 +60,8 @@ async def test_an_open_circuit_does_not_burn_attempts(world):
 
 async def test_a_callback_given_up_puts_its_payment_on_the_fast_lane(world):
     payment, item = await failed_callback(world)
-    world.store.inbox[item.id] = replace(item, attempts=MAX_ATTEMPTS, status="failed")
+    world.store.inbox[item.id] = replace(item, attempts=MAX_ATTEMPTS, status="failed",
+                                         next_attempt_at=world.clock.now())  # due now
     retry = RetryCallbacks(world.tx, world.handle_callback, world.clock)
     await retry()
     assert world.store.inbox[item.id].status == "gave_up"

@@ -55,7 +55,15 @@ class HttpDriver(HttpProviderActions, HttpAdminActions):
         self._ahead = timedelta()
 
     def run(self, coro: Any) -> Any:
-        return self._runner.run(coro)
+        """Run `coro` once acknowledged callbacks are processed (that happens after the
+        200): every step reads what a student would see once the callback took effect."""
+        async def settled_then() -> Any:
+            stack = getattr(self, "stack", None)  # None while the stack starts
+            if stack is not None:
+                await stack.settled()
+            return await coro
+
+        return self._runner.run(settled_then())
 
     def call(self, method: str, path: str, who: str = "admin-1", role: str = "admin",
              key: str | None = None, **kw: Any) -> tuple[int, Any]:
