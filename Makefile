@@ -34,10 +34,18 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 ## Benchmarks (not part of `make test`): history queries over 1M payments, reconciliation
-## of 1M against 1M. The first run seeds bench/.data/history.db (a minute or two).
+## of 1M against 1M (the first run seeds bench/.data/history.db, a minute or two); then
+## the HTTP ones against baselines measured in the same run (docs/benchmarks.md): signed
+## callback ingest, checkout creation, sustained end to end, two instances against one.
+## They start their own processes and scratch databases on PostgreSQL (127.0.0.1:5432)
+## and use wrk when installed (apt-get install wrk).
 bench: $(STAMP)
 	$(BIN)/python -m bench.history
 	$(BIN)/python -m bench.reconcile
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.checkout
+	$(BIN)/python -m bench.sustained
+	$(BIN)/python -m bench.scale
 
 ## The long reliability runs: 10,000 fault-soak flows, 200 crash points; figures in
 ## artifacts/reliability-figures.json.

@@ -8,6 +8,18 @@ such lock: row locks, version checks and constraints settle races there.
 Lock order: a connection first, then the lock (as a unit of work's commit does). A
 writer holding the lock while waiting for the pool would wait for ever once every pooled
 connection belongs to a unit of work waiting for that lock; use `write_transaction`.
+
+Dropped PostgreSQL connections, without a round trip per checkout (no `pool_pre_ping`,
+which cost `BEGIN; ; ROLLBACK` before every unit of work):
+- at checkout, a connection asyncpg already knows is closed (the server went away while
+  it sat in the pool: a restart, an idle timeout) is refused with DisconnectionError,
+  and the pool connects afresh, up to three times: the same recovery pre-ping gave, from
+  local state only;
+- a connection that dies in use fails that one transaction (a storage failure, 503 and
+  retried); SQLAlchemy sees the disconnect and invalidates every pooled connection
+  opened before it, so the ones after reconnect ("optimistic" disconnect handling);
+- `pool_recycle` replaces connections older than half an hour, before any middlebox
+  drops them silently.
 """
 
 from __future__ import annotations
@@ -18,11 +30,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+POOL_RECYCLE_S = 1800
+POOL_SIZE = 20
 _write_locks: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()
 
 
@@ -33,10 +47,24 @@ def create_engine_for(url: str, **options: Any) -> AsyncEngine:
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    options.setdefault("pool_pre_ping", True)
-    options.setdefault("pool_size", 10)
-    options.setdefault("max_overflow", 20)
-    return create_async_engine(url, **options)
+    options.setdefault("pool_pre_ping", False)
+    options.setdefault("pool_recycle", POOL_RECYCLE_S)
+    # Steady connections for a loaded instance: connections past pool_size are opened
+    # for a burst and closed when returned, a connect (and TLS offer) each time.
+    options.setdefault("pool_size", POOL_SIZE)
+    options.setdefault("max_overflow", 10)
+    engine = create_async_engine(url, **options)
+    event.listen(engine.sync_engine, "checkout", _refuse_closed)
+    return engine
+
+
+def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """No round trip: asyncpg marks a connection closed once the server's goodbye (or the
+    socket's end) has been read, which happens while it waits in the pool."""
+    driver = getattr(dbapi_connection, "_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    if is_closed is not None and is_closed():
+        raise exc.DisconnectionError("pooled connection was closed by the server")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -6,6 +6,17 @@ transaction, new entities are inserted and changed ones updated with
 `WHERE id = ? AND version = ?` (zero rows: someone else won, ConcurrentUpdate), the
 audit entries and outbox rows for the recorded events are added, and it commits — or
 nothing at all. Constraint violations are lost races too (see conflicts.py).
+
+One transaction per unit of work, and none for reading: the reads run in autocommit,
+so a unit of work that only reads costs its SELECTs and nothing else (no BEGIN, no
+COMMIT, no ROLLBACK: on PostgreSQL three round trips became one for a lookup); one that
+writes opens its one transaction for the writes (BEGIN, writes, COMMIT), or before a
+locking read (`FOR UPDATE`), whose lock must last until the commit. Under READ
+COMMITTED, PostgreSQL's default and ours, every statement sees what was committed when
+it started whether or not a transaction is open, so the reads see exactly what they
+saw inside one (SQLite's driver never opened a transaction for a SELECT anyway); what
+keeps the writes right is unchanged: the version check on every update, the
+constraints on every insert, and SQLite's single writer.
 """
 
 from __future__ import annotations
@@ -42,12 +53,15 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(self)
         self.webhook_inbox = SqlInbox(self)
         self._conn: AsyncConnection | None = None
+        self._reads_autocommit = True
+        self._in_transaction = False
 
     async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         conn, self._conn = self._conn, None
+        self._in_transaction = False
         self._reset()
         if conn is not None:
             try:
@@ -58,18 +72,39 @@ class SqlUnitOfWork:
 
     async def connection(self) -> AsyncConnection:
         if self._conn is None:
-            self._conn = await self.engine.connect()
+            conn = await self.engine.connect()
+            if self._reads_autocommit:  # local to the driver: no round trip
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+            self._conn = conn
         return self._conn
 
+    async def _transaction(self) -> AsyncConnection:
+        """The connection, in a transaction from now until commit (PostgreSQL: the
+        autocommit of the reads ends here; BEGIN goes out with the next statement)."""
+        if not self._reads_autocommit or self._in_transaction:
+            return await self.connection()
+        self._in_transaction = True
+        if self._conn is None:  # nothing read: a plain transactional connection
+            self._conn = await self.engine.connect()
+            return self._conn
+        conn = self._conn
+        if conn.in_transaction():
+            await conn.commit()  # ends the reads' autocommit bookkeeping; nothing sent
+        await conn.execution_options(
+            isolation_level=self.engine.dialect.default_isolation_level or "READ COMMITTED")
+        return conn
+
     async def execute(self, statement: Any) -> Any:
-        return await (await self.connection()).execute(statement)
+        locking = getattr(statement, "_for_update_arg", None) is not None
+        conn = await (self._transaction() if locking else self.connection())
+        return await conn.execute(statement)
 
     # -- commit --------------------------------------------------------------------------
     async def commit(self) -> list[DomainEvent]:
-        conn = await self.connection()
         new, changed = self.identity.new(), self.identity.changed()
         events = [e for t in (*new, *changed) for e in t.entity.events]
         if new or changed or self.staged_audit or self.staged_inbox:
+            conn = await self._transaction()
             async with writing(self.engine):
                 try:
                     await self._write(conn, new, changed, events)
@@ -82,8 +117,8 @@ class SqlUnitOfWork:
                     if is_conflict(exc):
                         raise ConcurrentUpdate(f"lost a race: {type(exc.orig).__name__}") from exc
                     raise
-        else:
-            await conn.commit()
+        elif self._conn is not None:
+            await self._conn.commit()  # autocommit reads: nothing to send
         for tracked in (*new, *changed):
             tracked.entity.events = []
             tracked.entity.version = tracked.next_version
@@ -132,7 +167,8 @@ class SqlUnitOfWork:
             return
         table = InboxRow.__table__  # type: ignore[attr-defined]
         await conn.execute(update(table).where(table.c.id == item.id).values(
-            status=item.status, attempts=item.attempts, last_error=item.last_error))
+            status=item.status, attempts=item.attempts, last_error=item.last_error,
+            next_attempt_at=item.next_attempt_at))
 
     async def select_rows(self, statement: Any) -> list[Any]:
         return list((await self.execute(statement)).mappings().all())

@@ -1,0 +1,89 @@
+"""The database work of the hot paths, pinned: statements, transactions and connection
+checkouts for creating a checkout, acknowledging a callback and processing it, through
+the SQL unit of work on SQLite and PostgreSQL (fake gateway, so only our SQL counts).
+
+Counted with SQLAlchemy's events on the engine: `before_cursor_execute` for every data
+statement, `commit` for every transaction that writes (on PostgreSQL the reads run in
+autocommit: their end sends nothing and is not counted; see unit_of_work.py), `rollback`
+for every rollback, and the pool's `checkout`. The counts are exact so that a change
+that adds a round trip fails here and has to say why; a change that removes one updates
+the numbers (and docs/benchmarks.md). Never a timing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+from domain.gateway_report import GatewayStatus
+from tests.support.world import World
+
+pytestmark = pytest.mark.integration
+
+
+class SqlCounter:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.counts: Counter[str] = Counter()
+        self.statements: list[str] = []
+        sync = engine.sync_engine
+        event.listen(sync, "before_cursor_execute", self._statement)
+        event.listen(sync, "commit", self._commit)
+        event.listen(sync, "rollback", lambda _conn: self.counts.update(["rollbacks"]))
+        event.listen(sync.pool, "checkout", lambda *_: self.counts.update(["checkouts"]))
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        verb = statement.split(None, 1)[0].upper()
+        self.counts.update(["statements", verb])
+        self.statements.append(" ".join(statement.split()[:4]))
+
+    def _commit(self, conn: Any) -> None:
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            self.counts.update(["transactions"])
+
+    def take(self) -> dict[str, int]:
+        taken, self.counts = dict(self.counts), Counter()
+        self.statements.clear()
+        return taken
+
+
+# statements by verb, then transactions (writes), checkouts and rollbacks: the same on
+# both engines, since the unit of work issues the same SQL on each.
+CHECKOUT = {"statements": 12, "SELECT": 6, "INSERT": 5, "UPDATE": 1,
+            "transactions": 2, "checkouts": 2}
+RECEIVE = {"statements": 1, "INSERT": 1, "transactions": 1, "checkouts": 1}
+PROCESS = {"statements": 9, "SELECT": 4, "UPDATE": 3, "INSERT": 2,
+           "transactions": 2, "checkouts": 3}
+
+
+@pytest.mark.parametrize("sql_engine", ["sqlite", "postgres"], indirect=True)
+async def test_the_hot_paths_issue_a_pinned_number_of_statements(sql_engine: AsyncEngine):
+    world = World(uow_factory=SqlUnitOfWorkFactory(sql_engine))
+    enrollment = await world.enrollment()
+    counter = SqlCounter(sql_engine)
+
+    payment = await world.checkout(enrollment)
+    assert counter.take() == CHECKOUT
+
+    world.gateway.settle(payment.paylink_id, GatewayStatus.SUCCESS)
+    body, headers = world.gateway.signed_callback(payment.paylink_id)
+    receipt = await world.handle_callback.receive(headers, body)
+    assert counter.take() == RECEIVE
+
+    outcome = await world.handle_callback.process(receipt.inbox_id, payment.paylink_id,
+                                                  receipt.claimed)
+    assert outcome == "processed"
+    assert counter.take() == PROCESS
+
+
+@pytest.mark.parametrize("sql_engine", ["sqlite", "postgres"], indirect=True)
+async def test_a_read_only_unit_of_work_neither_commits_nor_rolls_back(sql_engine: AsyncEngine):
+    world = World(uow_factory=SqlUnitOfWorkFactory(sql_engine))
+    enrollment = await world.enrollment()
+    counter = SqlCounter(sql_engine)
+    assert await world.tx.run(lambda uow: uow.enrollments.get(enrollment.id)) is not None
+    assert counter.take() == {"statements": 1, "SELECT": 1, "checkouts": 1}
