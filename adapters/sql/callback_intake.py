@@ -9,6 +9,8 @@ sweeping workers wake at once instead of at their next tick.
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,15 +27,21 @@ class SqlCallbackIntake:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
-        self._insert = (postgresql if self._postgres else sqlite).insert
+        insert = (postgresql if self._postgres else sqlite).insert
+        # Built once: each callback only binds its values (no per-request statement
+        # construction, and one compiled form in SQLAlchemy's cache).
+        self._statement = (insert(_I).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                           .returning(_I.c.id))
 
     async def accept(self, item: InboxItem) -> bool:
-        values = InboxRow.from_domain(item).model_dump()
-        statement = (self._insert(_I).values(values)
-                     .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                     .returning(_I.c.id))
+        values = {"id": item.id, "dedupe_key": item.dedupe_key, "paylink_id": item.paylink_id,
+                  "raw_body": item.raw_body,
+                  "headers": json.dumps(dict(item.headers), sort_keys=True),
+                  "received_at": item.received_at, "status": item.status,
+                  "attempts": item.attempts, "last_error": item.last_error,
+                  "next_attempt_at": item.next_attempt_at}
         async with write_transaction(self._engine) as conn:
-            stored = (await conn.execute(statement)).first() is not None
+            stored = (await conn.execute(self._statement, values)).first() is not None
             if stored and self._postgres and item.next_attempt_at is not None \
                     and item.next_attempt_at <= item.received_at:
                 await conn.execute(select(func.pg_notify(INBOX_CHANNEL, item.id)))

@@ -123,9 +123,14 @@ class HandleCallback:
 
         `claimed` is what the callback said; PENDING when unknown (a retry from the inbox).
         """
-        payment_id = await self._tx.run(lambda uow: self._payment_for(uow, paylink_id))
+        async def find(uow: UnitOfWork) -> str | None:
+            payment_id = await self._payment_for(uow, paylink_id)
+            if payment_id is None:  # filed as an orphan in the same transaction
+                await uow.webhook_inbox.mark(inbox_id, "orphan")
+            return payment_id
+
+        payment_id = await self._tx.run(find)
         if payment_id is None:
-            await self._mark(inbox_id, "orphan")
             return "orphan"
         try:
             report = await self._verify.gateway_status(paylink_id)
@@ -138,11 +143,12 @@ class HandleCallback:
         # the payment stays pending and the checker asks again within seconds.
         unconfirmed = report is None or (
             claimed.is_final and report.status is GatewayStatus.PENDING)
-        if report is not None:
-            await self._verify.apply(payment_id, report, GATEWAY_ACTOR)
-        if unconfirmed:
-            await self._verify.recheck_soon(payment_id)
-        await self._mark(inbox_id, "processed")
+
+        async def done(uow: UnitOfWork) -> None:
+            await uow.webhook_inbox.mark(inbox_id, "processed")
+
+        await self._verify.apply_then(payment_id, report, GATEWAY_ACTOR, recheck=unconfirmed,
+                                      then=done)
         return "unconfirmed" if unconfirmed else "processed"
 
     async def give_up(self, inbox_id: str, paylink_id: str) -> None:

@@ -6,6 +6,8 @@ asks: the student's button, a reload of the return page, an admin's re-verify.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from application.actor import Actor, Role
 from application.errors import NotFound
 from application.ports import PaymentGateway, UnitOfWork
@@ -51,6 +53,22 @@ class VerifyPayment:
             return payment
 
         return await self._tx.run(work)
+
+    async def apply_then(self, payment_id: str, report: GatewayReport | None, actor: str, *,
+                         recheck: bool, then: Callable[[UnitOfWork], Awaitable[None]]) -> None:
+        """Apply `report` (if any), put the payment on the fast lane when `recheck`, and
+        run `then` (e.g. mark the callback done), all in one transaction: a callback's
+        effect and its bookkeeping commit together or not at all."""
+        async def work(uow: UnitOfWork) -> None:
+            payment = await uow.payments.get(payment_id)
+            if payment is not None:
+                if report is not None:
+                    await self._applier.apply(uow, payment, report, actor)
+                if recheck and payment.is_open and not payment.is_held:
+                    payment.recheck_soon(at=self._applier.clock.now())
+            await then(uow)
+
+        await self._tx.run(work)
 
     async def recheck_soon(self, payment_id: str, *, restart: bool = False) -> None:
         """The gateway has not caught up with a final callback yet (lag, not fraud): put

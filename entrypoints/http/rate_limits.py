@@ -56,11 +56,6 @@ class RateLimits:
         self.webhook = limiter("webhook", webhook_per_minute)
         self.verify = limiter("verify", verify_per_minute)
 
-    @property
-    def shared(self) -> bool:
-        """Whether the counts are shared with other instances (through Redis)."""
-        return self._counters is not None
-
     async def aclose(self) -> None:
         if self._counters is not None:
             await self._counters.aclose()

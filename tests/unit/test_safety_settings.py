@@ -25,6 +25,14 @@ def test_trusted_proxies_must_be_networks():
         Settings.from_env({"SKILLPAY_TRUSTED_PROXIES": "10.0.0.0/8,not-a-network"})
 
 
+def test_the_rate_limit_key_prefix_is_a_short_plain_name():
+    assert Settings.from_env({}).rate_limit_prefix == "skillpay"
+    assert Settings.from_env({"SKILLPAY_RATE_LIMIT_PREFIX": "pay-staging"}
+                             ).rate_limit_prefix == "pay-staging"
+    with pytest.raises(SettingsError, match="SKILLPAY_RATE_LIMIT_PREFIX"):
+        Settings.from_env({"SKILLPAY_RATE_LIMIT_PREFIX": "has space*"})
+
+
 def test_allowed_hosts_default_to_the_public_url_plus_localhost_in_development():
     dev = Settings.from_env({"SKILLPAY_PUBLIC_URL": "https://pay.betaskill.co.za"})
     assert dev.allowed_hosts[0] == "pay.betaskill.co.za" and "localhost" in dev.allowed_hosts
