@@ -1,17 +1,20 @@
 """The callback acknowledgement's one write: `INSERT ... ON CONFLICT DO NOTHING`.
 
-A signed callback is answered 200 as soon as this commits, so it is kept to a single
-statement in its own short transaction: the unique dedupe key turns a redelivery into
-no row instead of a read-then-insert race. On PostgreSQL the same transaction sends
-`NOTIFY` when the item is left for any worker (the receiving instance is busy), so
-sweeping workers wake at once instead of at their next tick.
+A signed callback is answered 200 as soon as this commits, so it is one statement, run
+on its own: on PostgreSQL in autocommit (one round trip: no BEGIN, no COMMIT; a single
+statement is atomic anyway), on SQLite under the single-writer lock. The unique dedupe
+key turns a redelivery into no row instead of a read-then-insert race. When the item is
+left to any worker (the receiving instance is busy), the same statement also sends
+`NOTIFY skillpay_inbox` (a data-modifying CTE), so sweeping workers wake at once instead
+of at their next tick.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,9 +32,14 @@ class SqlCallbackIntake:
         self._postgres = engine.dialect.name == "postgresql"
         insert = (postgresql if self._postgres else sqlite).insert
         # Built once: each callback only binds its values (no per-request statement
-        # construction, and one compiled form in SQLAlchemy's cache).
-        self._statement = (insert(_I).on_conflict_do_nothing(index_elements=["dedupe_key"])
-                           .returning(_I.c.id))
+        # construction, one compiled form in SQLAlchemy's cache).
+        self._store = (insert(_I).values({c.name: bindparam(c.name, type_=c.type)
+                                          for c in _I.columns})
+                       .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                       .returning(_I.c.id))
+        stored = self._store.cte("stored")
+        channel = literal_column(f"'{INBOX_CHANNEL}'")  # a constant of ours, not input
+        self._store_and_wake = select(stored.c.id, func.pg_notify(channel, stored.c.id))
 
     async def accept(self, item: InboxItem) -> bool:
         values = {"id": item.id, "dedupe_key": item.dedupe_key, "paylink_id": item.paylink_id,
@@ -40,9 +48,13 @@ class SqlCallbackIntake:
                   "received_at": item.received_at, "status": item.status,
                   "attempts": item.attempts, "last_error": item.last_error,
                   "next_attempt_at": item.next_attempt_at}
-        async with write_transaction(self._engine) as conn:
-            stored = (await conn.execute(self._statement, values)).first() is not None
-            if stored and self._postgres and item.next_attempt_at is not None \
-                    and item.next_attempt_at <= item.received_at:
-                await conn.execute(select(func.pg_notify(INBOX_CHANNEL, item.id)))
-        return stored
+        if not self._postgres:
+            async with write_transaction(self._engine) as conn:
+                return (await conn.execute(self._store, values)).first() is not None
+        left_to_any = item.next_attempt_at is not None and item.next_attempt_at <= item.received_at
+        statement: Any = self._store_and_wake if left_to_any else self._store
+        async with self._engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            stored = (await auto.execute(statement, values)).first() is not None
+            await auto.commit()  # ends SQLAlchemy's logical transaction; nothing is sent
+            return stored

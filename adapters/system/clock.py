@@ -17,7 +17,9 @@ class RandomIds:
     """`prefix_` + 20 characters of Crockford-style base32 (100 bits of randomness)."""
 
     def new_id(self, prefix: str) -> str:
-        return f"{prefix}_" + "".join(secrets.choice(_ALPHABET) for _ in range(20))
+        bits = int.from_bytes(secrets.token_bytes(13), "big") >> 4  # 100 random bits
+        return f"{prefix}_" + "".join(_ALPHABET[(bits >> shift) & 31]
+                                      for shift in range(95, -1, -5))
 
 
 class FixedClock:

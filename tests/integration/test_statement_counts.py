@@ -55,7 +55,10 @@ class SqlCounter:
 # both engines, since the unit of work issues the same SQL on each.
 CHECKOUT = {"statements": 12, "SELECT": 6, "INSERT": 5, "UPDATE": 1,
             "transactions": 2, "checkouts": 2}
-RECEIVE = {"statements": 1, "INSERT": 1, "transactions": 1, "checkouts": 1}
+# the acknowledgement: one INSERT; on PostgreSQL in autocommit (one round trip, no
+# BEGIN/COMMIT), on SQLite in one write transaction under the single-writer lock
+RECEIVE = {"statements": 1, "INSERT": 1, "checkouts": 1}
+RECEIVE_SQLITE = {**RECEIVE, "transactions": 1}
 # processing: one read (is there such a payment?), the gateway call, then one transaction
 # that applies the answer and marks the callback done together
 PROCESS = {"statements": 9, "SELECT": 4, "UPDATE": 3, "INSERT": 2,
@@ -74,7 +77,8 @@ async def test_the_hot_paths_issue_a_pinned_number_of_statements(sql_engine: Asy
     world.gateway.settle(payment.paylink_id, GatewayStatus.SUCCESS)
     body, headers = world.gateway.signed_callback(payment.paylink_id)
     receipt = await world.handle_callback.receive(headers, body)
-    assert counter.take() == RECEIVE
+    assert counter.take() == (RECEIVE_SQLITE if sql_engine.dialect.name == "sqlite"
+                              else RECEIVE)
 
     outcome = await world.handle_callback.process(receipt.inbox_id, payment.paylink_id,
                                                   receipt.claimed)
