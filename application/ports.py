@@ -238,6 +238,10 @@ class WebhookInbox(Protocol):
         ...
 
     async def pending(self, limit: int) -> list[InboxItem]: ...
+    async def for_paylink(self, paylink_id: str, limit: int) -> list[InboxItem]:
+        """The callbacks received about one paylink, oldest first (the operator page)."""
+        ...
+
     async def lease(self, now: datetime, fresh_until: datetime, until: datetime,
                     limit: int) -> list[InboxItem]:
         """Take up to `limit` waiting items that are due (`next_attempt_at` <= now, or

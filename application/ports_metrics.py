@@ -44,6 +44,14 @@ class Metrics(Protocol):
         ...
 
 
+class PreviousSecretObserver(Protocol):
+    """Told each time a rotated secret's previous value verified something."""
+
+    def previous_secret_used(self, secret: str) -> None:
+        """`secret` names it (`jwt`, `callback`), never the value. Never raises."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class GatewayCall:
     """One call to the gateway as we saw it: `outcome` is `ok` or a catalogue code."""
@@ -94,4 +102,17 @@ class MonitoringQueries(Protocol):
 
     async def needing_review(self, limit: int) -> list[Payment]:
         """Payments with a `review_reason`, most recently updated first."""
+        ...
+
+
+@runtime_checkable
+class RiskMetrics(Protocol):
+    """The risk rules' counters (application/risk.py). Cheap, synchronous, never raise."""
+
+    def risk_decision(self, rule: str, outcome: str) -> None:
+        """One rule judged one action: outcome allow, review or block."""
+        ...
+
+    def risk_block_lifted(self, rule: str) -> None:
+        """An operator lifted a block of this rule."""
         ...

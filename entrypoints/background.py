@@ -35,6 +35,7 @@ class BackgroundWork:
         self._spawn("pending-checker", self._retry_s, self._check_pending)
         self._spawn("refund-recovery", max(self._retry_s, 30.0), self._recover_refunds)
         self._spawn("idempotency-reaper", self._reap_s, self._reap)
+        self._spawn("daily-reconciliation", 300.0, self._reconcile_daily)
         if self._c.settings().platform_webhook_urls:
             self._spawn("platform-webhooks", min(1.0, self._retry_s),
                         self._c.deliver_platform_webhooks())
@@ -80,15 +81,27 @@ class BackgroundWork:
             log.info("finished %d waiting callbacks", finished)
 
     async def _check_pending(self) -> None:
-        run = await self._c.check_pending()()
-        if run.changed or run.expired:
-            log.info("checker: %d checked, %d changed, %d expired", run.checked, run.changed,
-                     run.expired)
+        async with self._c.job_lock().held("pending-checker") as mine:
+            if not mine:  # another worker is walking the open payments this round
+                return
+            run = await self._c.check_pending()()
+            if run.changed or run.expired:
+                log.info("checker: %d checked, %d changed, %d expired", run.checked,
+                         run.changed, run.expired)
 
     async def _recover_refunds(self) -> None:
         moved = await self._c.recover_refunds()()
         if moved:
             log.warning("%d refunds cut off mid-request now need manual action", moved)
+
+    async def _reconcile_daily(self) -> None:
+        """Every 5 minutes: yesterday in the platform's timezone, and any day missed while
+        no worker ran, once across all workers (a lease per day; see docs/operations.md)."""
+        for report in await self._c.daily_reconciliation()():
+            found = sum(n for c, n in report.counts.items() if c != "matched")
+            log.info("daily reconciliation of %s: %d mismatches, %d repaired, %d flagged "
+                     "for review (report %s)", report.period_from, found,
+                     report.repaired_count, report.flagged_count, report.id)
 
     async def _reap(self) -> None:
         cutoff = self._c.clock().now() - IDEMPOTENCY_RETENTION

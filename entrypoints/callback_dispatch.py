@@ -7,7 +7,8 @@ acknowledged at insert speed while confirmation (a gateway call and a transactio
 callback) proceeds at the pace the gateway and the database allow. When the queue is
 full the handler does not hold the item: it is left to any worker at once (PostgreSQL
 wakes them with NOTIFY), and the inbox sweep remains the safety net for an instance that
-dies with items in hand.
+dies with items in hand. `SKILLPAY_CALLBACK_CONCURRENCY=0` makes an instance acknowledge
+only: every callback goes to the workers at once (instances dedicated to traffic).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class CallbackDispatcher:
         self._busy = 0
 
     def has_room(self) -> bool:
+        """False with no workers (an instance that only acknowledges) or a full queue."""
+        if self._workers == 0:
+            return False
         return (self._queue.qsize() if self._queue is not None else 0) < self._capacity
 
     def submit(self, receipt: CallbackReceipt, arrived_at: float) -> bool:

@@ -1,4 +1,5 @@
-"""`skillpay` command line: serve, sandbox, simulator, migrate, worker, token, reconcile."""
+"""`skillpay` command line: serve, sandbox, simulator, migrate, worker, token, reconcile,
+check-config, preflight."""
 
 from __future__ import annotations
 
@@ -121,6 +122,12 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_preflight(args: argparse.Namespace) -> int:
+    from entrypoints.preflight import run
+
+    return run(_settings(), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="skillpay", description="Beta Skill Payments")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -158,6 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="print the effective configuration (secrets "
                                                 "masked) and what would stop the server")
     check.set_defaults(run=cmd_check_config)
+    about = ("check iK Pay, the clock, the callback URL, the database and Redis before going "
+             "live; exit 0 all good, 1 a check failed, 2 misconfigured (docs/operations.md)")
+    preflight = sub.add_parser("preflight", help=about, description=about)
+    preflight.add_argument("--test-payment", action="store_true",
+                           help="also take a small live payment, paid by hand, and verify it")
+    preflight.add_argument("--amount", type=int, default=100, metavar="CENTS",
+                           help="test payment in cents (default 100 = R1.00)")
+    preflight.add_argument("--timeout", type=float, default=900.0, metavar="SECONDS",
+                           help="how long to wait for the test payment (default 900)")
+    preflight.set_defaults(run=cmd_preflight)
     return parser
 
 

@@ -6,14 +6,19 @@ Everything is chosen from `Settings` alone; tests override providers
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from dependency_injector import containers, providers
 from prometheus_client import CollectorRegistry
 
 from adapters.fake.gateway import FakeGateway
 from adapters.ikhokha import IkhokhaGateway
+from adapters.memory.daily_reconciliations import MemoryDailyReconciliationLeases
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.monitoring import MemoryGatewayCallLog, MemoryMonitoringQueries
 from adapters.memory.reconciliation_reports import MemoryReconciliationReports
@@ -30,9 +35,11 @@ from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
 from adapters.platform_webhooks.sender import HttpWebhookSender
 from adapters.sql.callback_intake import SqlCallbackIntake
+from adapters.sql.daily_reconciliations import SqlDailyReconciliationLeases
 from adapters.sql.engine import create_engine_for
 from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.inbox_wake import InboxWake
+from adapters.sql.job_lock import AlwaysHeld, SqlJobLock
 from adapters.sql.monitoring import SqlGatewayCallLog, SqlMonitoringQueries
 from adapters.sql.outbox import OutboxRelay
 from adapters.sql.reconciliation_reports import SqlReconciliationReports
@@ -49,9 +56,11 @@ from application.use_cases.admin_payment_detail import GetPaymentDetail
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.check_pending import CheckPendingPayments
+from application.use_cases.daily_reconciliation import DailyReconciliation
 from application.use_cases.enrollments import CreateEnrollment, GetEnrollment
 from application.use_cases.gateway_history import GatewayHistory
 from application.use_cases.gateway_mode import GatewayMode
+from application.use_cases.go_live_test import GoLiveTest
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
 from application.use_cases.reconcile import Reconcile
@@ -69,8 +78,10 @@ from application.use_cases.verify_on_return import VerifyOnReturn
 from application.use_cases.verify_payment import VerifyPayment
 from application.use_cases.webhook_deliveries import PaymentDeliveries, ResendDelivery
 from entrypoints.callback_dispatch import CallbackDispatcher
+from entrypoints.http.auth import TokenCodec
 from entrypoints.payment_log import PaymentEventLog
 from entrypoints.readiness import Readiness
+from entrypoints.rotation_settings import callback_secret_previous
 from entrypoints.scrape import Scrape
 from entrypoints.settings import Settings
 from entrypoints.unverified_callbacks import callback_gateway as choose_callback_gateway
@@ -80,6 +91,11 @@ LEASE_MARGIN = timedelta(seconds=5)  # a callback's processing beyond its status
 
 def unix_now() -> int:
     return int(time.time())
+
+
+def worker_identity() -> str:
+    """Who holds a lease, in logs and rows: host, process, and a nonce per container."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def build_probe(settings: Settings) -> Probe:
@@ -129,8 +145,10 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(ChannelsNotifier, channels),
         providers.Singleton(EnqueuePlatformWebhooks, delivery_store,
                             settings.provided.platform_webhook_urls, clock))
-    webhook_sender = providers.Singleton(HttpWebhookSender,
-                                         settings.provided.platform_webhook_secret, unix_now)
+    webhook_sender = providers.Singleton(
+        HttpWebhookSender, settings.provided.platform_webhook_secret, unix_now,
+        previous=settings.provided.platform_webhook_secret_previous,
+        grace_until=settings.provided.secret_grace_until)
     deliver_platform_webhooks = providers.Singleton(DeliverPlatformWebhooks, delivery_store,
                                                     webhook_sender, clock)
     # Memory publishes right after commit; SQL publishes from the outbox (at least once).
@@ -140,6 +158,12 @@ class Container(containers.DeclarativeContainer):
     # Monitoring: a registry per container, so two apps in one process never collide.
     registry = providers.Singleton(CollectorRegistry)
     metrics = providers.Singleton(PrometheusMetrics, registry)
+    # Bearer tokens: minted with the current secret; the previous one verifies until the
+    # grace period ends, counted in `metrics` (docs/operations.md "Rotating secrets").
+    tokens = providers.Singleton(TokenCodec, settings.provided.jwt_secret,
+                                 previous=settings.provided.jwt_secret_previous,
+                                 grace_until=settings.provided.secret_grace_until,
+                                 clock=clock, observer=metrics)
 
     # The admin's runtime test/live switch, read by the iKhokha adapter per paylink.
     gateway_mode_switch = providers.Singleton(RuntimeGatewayMode,
@@ -163,7 +187,10 @@ class Container(containers.DeclarativeContainer):
             retry_delay_ms=settings.provided.ikhokha_retry_delay_ms,
             clock=clock,
             on_retry=metrics.provided.gateway_retry,
-            mode_source=gateway_mode_switch),
+            mode_source=gateway_mode_switch,
+            webhook_secret_previous=providers.Callable(callback_secret_previous, settings),
+            secret_grace_until=settings.provided.secret_grace_until,
+            on_previous_secret=metrics),
     )
 
     checkout_urls = providers.Singleton(
@@ -197,6 +224,8 @@ class Container(containers.DeclarativeContainer):
                                         checkout_urls,
                                         max_open_checkouts=settings.provided.max_open_checkouts)
     verify_payment = providers.Singleton(VerifyPayment, tx, measured_gateway, applier)
+    go_live_test = providers.Singleton(GoLiveTest, tx, create_enrollment, start_payment,
+                                       verify_payment, clock, ids)
     callback_gateway = providers.Callable(choose_callback_gateway, measured_gateway, settings)
     callback_intake = providers.Selector(
         storage,
@@ -208,8 +237,12 @@ class Container(containers.DeclarativeContainer):
     handle_callback = providers.Singleton(HandleCallback, tx, callback_gateway, verify_payment,
                                           clock, ids, checkout_urls, callback_intake, probe,
                                           processing_lease)
-    callback_dispatcher = providers.Singleton(CallbackDispatcher, handle_callback, metrics)
+    callback_dispatcher = providers.Singleton(
+        CallbackDispatcher, handle_callback, metrics,
+        workers=settings.provided.callback_concurrency)
     inbox_wake = providers.Singleton(InboxWake, settings.provided.database_url)
+    job_lock = providers.Selector(storage, memory=providers.Singleton(AlwaysHeld),
+                                  sql=providers.Singleton(SqlJobLock, engine))
     verify_on_return = providers.Singleton(VerifyOnReturn, tx, verify_payment, clock)
     resolve_review = providers.Singleton(ResolveReview, tx, verify_payment, applier, clock)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
@@ -224,7 +257,6 @@ class Container(containers.DeclarativeContainer):
                                           clock)
     get_stats = providers.Singleton(GetStats, monitoring_queries, clock)
     payments_needing_review = providers.Singleton(PaymentsNeedingReview, monitoring_queries)
-    scrape = providers.Singleton(Scrape, metrics, monitoring_queries, gateway, clock)
     readiness = providers.Singleton(Readiness, settings, gateway)
     # Money back and books that balance: refunds, rollback, history, reconciliation.
     reconciliation_reports = providers.Selector(
@@ -246,6 +278,19 @@ class Container(containers.DeclarativeContainer):
     reconcile = providers.Singleton(Reconcile, tx, measured_gateway, verify_payment,
                                     reconciliation_reports, clock, ids)
     list_reconciliations = providers.Singleton(ReadReconciliations, reconciliation_reports)
+    # The daily reconciliation in the worker: one lease per platform day, then Reconcile
+    # with apply; every instance's scrape exports what the latest day found.
+    daily_reconciliation_leases = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryDailyReconciliationLeases),
+        sql=providers.Singleton(SqlDailyReconciliationLeases, engine),
+    )
+    daily_reconciliation = providers.Singleton(
+        DailyReconciliation, reconcile, daily_reconciliation_leases, reconciliation_reports,
+        clock, providers.Callable(lambda s: ZoneInfo(s.timezone), settings),
+        providers.Callable(worker_identity))
+    scrape = providers.Singleton(Scrape, metrics, monitoring_queries, gateway, clock,
+                                 daily=daily_reconciliation)
 
 
 def build_container(settings: Settings) -> Container:

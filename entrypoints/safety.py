@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from adapters.platform_webhooks.signing import decode_secret
+from entrypoints.rotation_settings import rotation_problems, rotation_warnings
 from entrypoints.settings import IKHOKHA_PRODUCTION_URL, Settings
 
 _PLACEHOLDERS = ("changeme", "change-me", "your-", "placeholder", "xxx", "example", "test",
@@ -77,7 +79,8 @@ def _local(url: str) -> bool:
 def startup_problems(s: Settings) -> list[str]:
     """Production's rules, plus: with HTTPS required, the gateway is reached over https
     too (a simulator on localhost excepted in development)."""
-    problems = production_problems(s) + platform_webhook_problems(s)
+    problems = (production_problems(s) + platform_webhook_problems(s)
+                + rotation_problems(s, _placeholder))
     if (not s.is_production and s.require_https and s.gateway == "ikhokha"
             and urlsplit(s.ikhokha_api_url).scheme != "https"
             and not (s.env == "development" and _local(s.ikhokha_api_url))):
@@ -87,7 +90,7 @@ def startup_problems(s: Settings) -> list[str]:
 
 def startup_warnings(s: Settings) -> list[str]:
     """Loud lines for settings that are allowed here but never in production."""
-    warnings = list(s.warnings)
+    warnings = list(s.warnings) + rotation_warnings(s, datetime.now(UTC))
     if not s.enable_webhook_validation:
         warnings.append("SKILLPAY_ENABLE_WEBHOOK_VALIDATION is off: callback signatures are "
                         "NOT checked; anyone can post callbacks (never do this in production)")

@@ -9,12 +9,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from entrypoints.rotation_settings import rotation_settings
 from entrypoints.safety_settings import safety_settings
 
 IKHOKHA_PRODUCTION_URL = "https://api.ikhokha.com/public-api/v1/api"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./skillpay.db"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+DEFAULT_TIMEZONE = "Africa/Johannesburg"
 
 _FALLBACKS = {
     "SKILLPAY_ENV": "VITE_NODE_ENV",
@@ -54,6 +57,18 @@ def _int(value: str, name: str, low: int, high: int) -> int:
     return number
 
 
+def _timezone(value: str, name: str) -> str:
+    """An IANA zone name such as Africa/Johannesburg (the platform's days start there)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{name} must be an IANA timezone such as Africa/Johannesburg"
+                            ) from None
+    return value.strip()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     env: str = "development"
@@ -78,8 +93,18 @@ class Settings:
     enable_payment_logging: bool = True
     log_format: str = "console"
     worker_interval_ms: int = 5000
+    # callbacks this instance confirms at once after acknowledging them; 0: acknowledge
+    # only and leave every callback to the workers (instances that only take traffic)
+    callback_concurrency: int = 8
     platform_webhook_urls: tuple[str, ...] = ()
     platform_webhook_secret: str = field(default="", repr=False)
+    # Secret rotation (entrypoints/rotation_settings.py): previous secrets verify until
+    # secret_grace_until; tokens, requests and webhooks are signed with the current ones.
+    jwt_secret_previous: str = field(default="", repr=False)
+    ikhokha_app_secret_previous: str = field(default="", repr=False)
+    ikhokha_webhook_secret_previous: str = field(default="", repr=False)
+    platform_webhook_secret_previous: str = field(default="", repr=False)
+    secret_grace_until: datetime | None = None
     test_crash_points: str = ""
     warnings: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ("*",)
@@ -89,6 +114,7 @@ class Settings:
     rate_limit_verify: int = 30
     rate_limit_prefix: str = "skillpay"
     max_open_checkouts: int = 5
+    timezone: str = DEFAULT_TIMEZONE  # the platform's day, e.g. for the daily reconciliation
 
     @property
     def is_production(self) -> bool:
@@ -154,12 +180,16 @@ class Settings:
             or "console",
             worker_interval_ms=_int(get("SKILLPAY_WORKER_INTERVAL_MS", "5000") or "5000",
                                     "SKILLPAY_WORKER_INTERVAL_MS", 50, 3_600_000),
+            callback_concurrency=_int(get("SKILLPAY_CALLBACK_CONCURRENCY", "8") or "8",
+                                      "SKILLPAY_CALLBACK_CONCURRENCY", 0, 256),
             platform_webhook_urls=tuple(
                 u.strip() for u in (get("SKILLPAY_PLATFORM_WEBHOOK_URLS", "") or "").split(",")
                 if u.strip()),
             platform_webhook_secret=get("SKILLPAY_PLATFORM_WEBHOOK_SECRET", "") or "",
             test_crash_points=get("SKILLPAY_TEST_CRASH_AT", "") or "",
+            timezone=_timezone(get("SKILLPAY_TIMEZONE") or DEFAULT_TIMEZONE, "SKILLPAY_TIMEZONE"),
             warnings=tuple(warnings),
+            **rotation_settings(get),
             **safety_settings(get, env,
                               public_url=get("SKILLPAY_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
         )

@@ -21,6 +21,7 @@ from adapters.ikhokha import protocol_points as pp
 from adapters.ikhokha.signing import signature_matches
 from adapters.ikhokha.wire import CallbackBody, convert
 from application.ports import CallbackNotice
+from application.secret_rotation import SecretRotation
 from domain.classification import ClassifiedFailure
 
 
@@ -34,8 +35,11 @@ def _refuse(why: str) -> ClassifiedFailure:
     return ClassifiedFailure("invalid_signature", why)
 
 
-def verify(app_id: str, secret: str, path: str, headers: Mapping[str, str],
+def verify(app_id: str, secret: str | SecretRotation, path: str, headers: Mapping[str, str],
            raw_body: bytes) -> CallbackNotice:
+    """`secret` may be a rotation: the current secret, and the previous one during its
+    grace period (a match by the previous one is counted and logged there)."""
+    secrets = secret if isinstance(secret, SecretRotation) else SecretRotation.fixed(secret)
     lowered = {k.lower(): v for k, v in headers.items()}
     missing = [name for name in ("ik-appid", "ik-sign") if not lowered.get(name, "").strip()]
     if missing:
@@ -55,8 +59,8 @@ def verify(app_id: str, secret: str, path: str, headers: Mapping[str, str],
     if not isinstance(data, dict):
         raise _refuse("callback body is not a JSON object")
     compact = compact_without_unsigned(data)
-    if not (signature_matches(secret, path, text, signature)
-            or signature_matches(secret, path, compact, signature)):
+    if not secrets.matches(lambda key: signature_matches(key, path, text, signature)
+                           or signature_matches(key, path, compact, signature)):
         raise _refuse("callback signature does not match")
     try:
         body = convert(data, CallbackBody)

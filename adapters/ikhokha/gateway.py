@@ -33,6 +33,8 @@ from application.ports import (
     RefundMode,
     RefundResult,
 )
+from application.ports_metrics import PreviousSecretObserver
+from application.secret_rotation import RotatingSecret, SecretRotation
 from domain.classification import ClassifiedFailure
 from domain.gateway_report import GatewayReport
 from domain.money import Money
@@ -60,14 +62,20 @@ class IkhokhaGateway:
                  retry_budget: RetryBudget | None = None,
                  breakers: BreakerRegistry | None = None, rng: random.Random | None = None,
                  on_retry: Callable[[str, str], None] | None = None,
-                 mode_source: Callable[[], str] | None = None) -> None:
+                 mode_source: Callable[[], str] | None = None,
+                 webhook_secret_previous: str = "", secret_grace_until: datetime | None = None,
+                 on_previous_secret: PreviousSecretObserver | None = None) -> None:
         self._app_id = app_id
-        self._webhook_secret = webhook_secret or app_secret
         self._mode = pp.MODE_TEST if test_mode else pp.MODE_LIVE
         # A runtime flag (admin switch) wins over the configured mode when given.
         self._mode_source = mode_source or (lambda: self._mode)
         self._callback_path = callback_path
         self._clock: Clock = clock or _UtcClock()
+        # Callbacks verify with the current secret, and the previous one until the grace
+        # period ends (docs/operations.md "Rotating secrets"); requests use the current.
+        self._callback_secrets = SecretRotation(
+            RotatingSecret("callback", webhook_secret or app_secret, webhook_secret_previous,
+                           secret_grace_until), self._clock, on_previous_secret)
         self._transport = Transport(base_url, app_id, app_secret, session=session,
                                     connector_limit=connector_limit)
         self._breakers = breakers or BreakerRegistry()
@@ -147,5 +155,5 @@ class IkhokhaGateway:
 
     def verify_callback(self, path: str, headers: Mapping[str, str],
                         raw_body: bytes) -> CallbackNotice:
-        return callbacks.verify(self._app_id, self._webhook_secret, path or self._callback_path,
-                                headers, raw_body)
+        return callbacks.verify(self._app_id, self._callback_secrets,
+                                path or self._callback_path, headers, raw_body)

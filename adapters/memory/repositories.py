@@ -151,6 +151,10 @@ class MemoryInbox:
                 item, status=status, last_error=error, attempts=attempts,
                 next_attempt_at=next_attempt_at or item.next_attempt_at)
 
+    async def for_paylink(self, paylink_id: str, limit: int) -> list[InboxItem]:
+        found = [i for i in self._uow.store.inbox.values() if i.paylink_id == paylink_id]
+        return sorted(found, key=lambda i: (i.received_at, i.id))[:limit]
+
     async def lease(self, now: datetime, fresh_until: datetime, until: datetime,
                     limit: int) -> list[InboxItem]:
         def due(item: InboxItem) -> bool:

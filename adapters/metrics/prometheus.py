@@ -12,11 +12,14 @@ from collections.abc import Sequence
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from adapters.metrics.events import tallies
+from application.reconciliation.report import CATEGORIES
 from domain.events import DomainEvent
 
 PREFIX = "skillpay"
 LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0, 30.0, 60.0)
 CIRCUIT_STATES = {"closed": 0, "half_open": 1, "open": 2}
+MISMATCH_CATEGORIES = tuple(c for c in CATEGORIES if c != "matched")
+ROTATED_SECRETS = ("jwt", "callback")
 
 
 class PrometheusMetrics:
@@ -70,6 +73,27 @@ class PrometheusMetrics:
                                    "Age of the oldest unrelayed event")
         self.oldest_pending = gauge("oldest_pending_payment_age_seconds",
                                     "Age of the oldest payment still pending")
+        # The latest day the daily reconciliation finished, read from storage at scrape.
+        self.daily_mismatches = gauge("daily_reconciliation_mismatches",
+                                      "Mismatches found by the latest daily reconciliation",
+                                      "category")
+        self.daily_repaired = gauge("daily_reconciliation_repaired",
+                                    "Payments the latest daily reconciliation repaired")
+        self.daily_held = gauge("daily_reconciliation_held_for_review",
+                                "Mismatches of the latest daily reconciliation left to review")
+        self.daily_behind = gauge("daily_reconciliation_days_behind",
+                                  "Days since the last daily reconciliation done (0: current)")
+        for category in MISMATCH_CATEGORIES:  # exported at 0 from the start, for alerts
+            self.daily_mismatches.labels(category=category)
+        self.previous_secrets = counter("previous_secret_used",
+                                        "Verifications that matched a rotated secret's "
+                                        "previous value (grace period)", "secret")
+        for secret in ROTATED_SECRETS:  # exported at 0 from the start, for alerts
+            self.previous_secrets.labels(secret=secret)
+        self.risk_decisions = counter("risk_decisions", "Risk rule decisions on checkouts, "
+                                      "payment ends and refunds", "rule", "outcome")
+        self.risk_lifts = counter("risk_blocks_lifted", "Risk blocks lifted by an operator",
+                                  "rule")
 
     def events_committed(self, events: Sequence[DomainEvent]) -> None:
         for event in events:
@@ -93,6 +117,15 @@ class PrometheusMetrics:
     def error(self, category: str, code: str) -> None:
         self.errors.labels(category=category, code=code).inc()
 
+    def previous_secret_used(self, secret: str) -> None:
+        self.previous_secrets.labels(secret=secret).inc()
+
+    def risk_decision(self, rule: str, outcome: str) -> None:
+        self.risk_decisions.labels(rule=rule, outcome=outcome).inc()
+
+    def risk_block_lifted(self, rule: str) -> None:
+        self.risk_lifts.labels(rule=rule).inc()
+
     def http_request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.http_requests.labels(method=method, route=route, status=str(status)).inc()
         self.http_duration.labels(method=method, route=route).observe(seconds)
@@ -102,6 +135,14 @@ class PrometheusMetrics:
         self.outbox_unrelayed.set(unrelayed)
         self.outbox_oldest.set(oldest_unrelayed_s)
         self.oldest_pending.set(oldest_pending_s)
+
+    def set_daily_reconciliation(self, mismatches: dict[str, int], repaired: int, held: int,
+                                 days_behind: int) -> None:
+        for category, count in mismatches.items():
+            self.daily_mismatches.labels(category=category).set(count)
+        self.daily_repaired.set(repaired)
+        self.daily_held.set(held)
+        self.daily_behind.set(days_behind)
 
     def set_circuit(self, state: str) -> None:
         self.circuit_state.set(CIRCUIT_STATES.get(state, 0))

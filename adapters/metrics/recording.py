@@ -41,3 +41,12 @@ class RecordingMetrics:
 
     def error(self, category: str, code: str) -> None:
         self._add("errors", category=category, code=code)
+
+    def previous_secret_used(self, secret: str) -> None:
+        self._add("previous_secret_used", secret=secret)
+
+    def risk_decision(self, rule: str, outcome: str) -> None:
+        self._add("risk_decisions", rule=rule, outcome=outcome)
+
+    def risk_block_lifted(self, rule: str) -> None:
+        self._add("risk_blocks_lifted", rule=rule)

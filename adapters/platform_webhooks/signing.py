@@ -3,6 +3,10 @@
 signature = "v1," + base64(HMAC-SHA256(key, f"{id}.{timestamp}.{body}")), where the key
 is the base64 text after the `whsec_` prefix, decoded. Receivers verify with any
 Standard Webhooks library.
+
+While a secret is being rotated, `webhook-signature` carries one `v1,<sig>` per secret,
+space separated (current first), as Standard Webhooks describes: a receiver holding
+either secret accepts the message.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 PREFIX = "whsec_"
 
@@ -28,7 +33,10 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+def headers(secret: str | Sequence[str], message_id: str, timestamp: int,
+            body: bytes) -> dict[str, str]:
+    """`secret`: one, or the current and the previous during a rotation."""
+    keys = (secret,) if isinstance(secret, str) else tuple(secret)
     return {"webhook-id": message_id, "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(secret, message_id, timestamp, body),
+            "webhook-signature": " ".join(sign(k, message_id, timestamp, body) for k in keys),
             "content-type": "application/json"}

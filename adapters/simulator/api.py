@@ -1,7 +1,8 @@
 """The iK Pay look-alike endpoints under /public-api/v1/api.
 
 Every request must carry IK-APPID and a valid IK-SIGN over (path + raw body); a bad
-one is answered 401 like a gateway refusing our credentials. Signing and the create
+one is answered 401 like a gateway refusing our credentials, saying which of the two
+it refused ("unknown IK-APPID" or "invalid IK-SIGN"). Signing and the create
 body are the simulator's own (signing.py, orders.py): nothing here imports the adapter
 it is a test double for.
 """
@@ -26,15 +27,25 @@ def problem(status: int, message: str) -> web.Response:
     return web.json_response({"responseCode": "99", "message": message}, status=status)
 
 
-def authorised(state: SimState, request: web.Request, raw: bytes) -> bool:
+UNKNOWN_APP_ID, BAD_SIGNATURE = "unknown IK-APPID", "invalid IK-SIGN"
+
+
+def refusal(state: SimState, request: web.Request, raw: bytes) -> str | None:
+    """Why these credentials are refused, or None when the request is signed right."""
     if request.headers.get("IK-APPID", "") != state.config.app_id:
-        return False
+        return UNKNOWN_APP_ID
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return ik_sign_ok(state.config.app_secret, request.rel_url.raw_path, body,
-                      request.headers.get("IK-SIGN", ""))
+        return BAD_SIGNATURE
+    if not ik_sign_ok(state.config.app_secret, request.rel_url.raw_path, body,
+                      request.headers.get("IK-SIGN", "")):
+        return BAD_SIGNATURE
+    return None
+
+
+def authorised(state: SimState, request: web.Request, raw: bytes) -> bool:
+    return refusal(state, request, raw) is None
 
 
 async def _guard(request: web.Request, endpoint: str) -> tuple[SimState, bytes,
@@ -42,8 +53,9 @@ async def _guard(request: web.Request, endpoint: str) -> tuple[SimState, bytes,
     state = request.app[STATE_KEY]
     answer = await faulted_answer(state, endpoint, request)
     raw = await request.read()
-    if answer is None and not authorised(state, request, raw):
-        answer = problem(401, "invalid IK-APPID or IK-SIGN")
+    refused = refusal(state, request, raw) if answer is None else None
+    if refused is not None:
+        answer = problem(401, refused)
     return state, raw, answer
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, timedelta
+from email.utils import format_datetime
 
 from aiohttp import web
 
@@ -21,7 +23,16 @@ def create_simulator_app(config: SimulatorConfig) -> web.Application:
     checkout.add_routes(app)
     control.add_routes(app)
     app.cleanup_ctx.append(_release_on_shutdown)
+    app.on_response_prepare.append(_stamp_date)
     return app
+
+
+async def _stamp_date(request: web.Request, response: web.StreamResponse) -> None:
+    """`Date` on the simulator's clock, shifted by the `clock_skew_s` knob."""
+    state = request.app[STATE_KEY]
+    now = state.config.clock() + timedelta(seconds=state.faults.clock_skew_s)
+    now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
+    response.headers["Date"] = format_datetime(now, usegmt=True)
 
 
 async def _release_on_shutdown(app: web.Application) -> AsyncIterator[None]:

@@ -14,7 +14,7 @@ import sys
 from aiohttp import web
 
 from adapters.simulator.app import create_simulator_app
-from adapters.simulator.config import SimulatorConfig
+from adapters.simulator.config import Faults, SimulatorConfig
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--webhook-secret", default=os.environ.get("IKHOKHA_WEBHOOK_SECRET"))
     p.add_argument("--public-url", default=None, help="origin browsers use for checkout")
     p.add_argument("--refunds", action="store_true", help="enable the refund extension")
+    p.add_argument("--clock-skew", type=float, default=0.0, metavar="SECONDS",
+                   help="shift the clock the Date header shows (e.g. to rehearse preflight)")
     return p
 
 
@@ -37,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     config = SimulatorConfig(app_id=args.app_id, app_secret=args.app_secret,
                              webhook_secret=args.webhook_secret, public_url=args.public_url,
-                             refunds_enabled=args.refunds)
+                             refunds_enabled=args.refunds,
+                             faults=Faults(clock_skew_s=args.clock_skew))
     try:
         with socket.create_server((args.host, args.port)):
             pass

@@ -17,6 +17,10 @@ Callback knobs (see callbacks.py):
   (ensure_ascii and "/" written as "\\/"). The signature is always over the compact
   form, so pretty and escaped bodies verify only through the receiver's fallback.
 - `callback_text`: add the unsigned human-readable `text` member.
+
+Clock knob: `clock_skew_s` shifts the simulator's clock as the `Date` header of every
+answer shows it (`SimulatorConfig.clock` + this many seconds, either sign), so a client
+can be tested against a gateway whose clock disagrees with its own.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ class Faults(msgspec.Struct, forbid_unknown_fields=True):
     status_amount_missing: bool = False
     status_amount_delta: int = 0
     status_currency: bool = False
+    clock_skew_s: float = 0.0
 
     def __post_init__(self) -> None:
         """Refuse nonsense at once (POST /_sim/faults answers 400), not mid-test."""

@@ -74,6 +74,12 @@ class SqlInbox:
                 item, status=status, last_error=error, attempts=attempts,
                 next_attempt_at=next_attempt_at or item.next_attempt_at)
 
+    async def for_paylink(self, paylink_id: str, limit: int) -> list[InboxItem]:
+        rows = await self._uow.select_rows(
+            select(InboxRow.__table__).where(_I.paylink_id == paylink_id)  # type: ignore[attr-defined]
+            .order_by(_I.received_at, _I.id).limit(limit))
+        return [InboxRow(**row).to_domain() for row in rows]
+
     async def lease(self, now: datetime, fresh_until: datetime, until: datetime,
                     limit: int) -> list[InboxItem]:
         due = or_(_I.next_attempt_at <= now,

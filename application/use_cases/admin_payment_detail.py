@@ -1,21 +1,25 @@
-"""One payment and its refunds, read together for the operator page (admin only)."""
+"""One payment, its refunds and the callbacks received about it, read together for the
+operator page (admin only)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from application.actor import Actor, Role
 from application.errors import NotFound
-from application.ports import UnitOfWork
+from application.ports import InboxItem, UnitOfWork
 from application.transaction import Transactions
 from domain.payment import Payment
 from domain.refund import Refund
+
+MAX_CALLBACKS = 50  # a paylink gets a handful; a flood of redeliveries is cut here
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentDetail:
     payment: Payment
     refunds: list[Refund]
+    callbacks: list[InboxItem] = field(default_factory=list)
 
 
 class GetPaymentDetail:
@@ -30,6 +34,9 @@ class GetPaymentDetail:
             if payment is None:
                 raise NotFound("payment")
             refunds = await uow.refunds.for_payment(payment_id)
-            return PaymentDetail(payment, sorted(refunds, key=lambda r: r.created_at))
+            callbacks = (await uow.webhook_inbox.for_paylink(payment.paylink_id, MAX_CALLBACKS)
+                         if payment.paylink_id else [])
+            return PaymentDetail(payment, sorted(refunds, key=lambda r: r.created_at),
+                                 callbacks)
 
         return await self._tx.run(work)

@@ -38,6 +38,7 @@ from application.use_cases.webhook_deliveries import PaymentDeliveries
 from domain.classification import classify
 from domain.payment import Payment
 from domain.refund import Refund, RefundStatus
+from entrypoints.http.admin_callbacks import render_callbacks
 from entrypoints.http.admin_console_page import (
     Search,
     render_missing,
@@ -200,7 +201,8 @@ async def admin_payment(request: Request[Any, Any, Any],
         return html(render_missing(payment_id, flash), 404, headers=PAGE_HEADERS,
                     cookies=flash_shown(request))
     page = render_payment(detail.payment, detail.refunds, trail, secrets.token_urlsafe(18),
-                          flash, render_deliveries(payment_id, deliveries))
+                          flash, render_deliveries(payment_id, deliveries),
+                          render_callbacks(detail.callbacks))
     return html(page, headers=PAGE_HEADERS, cookies=flash_shown(request))
 
 

@@ -268,8 +268,10 @@ def _timeline(entries: list[AuditEntry]) -> str:
 
 
 def render_payment(p: Payment, refunds: list[Refund], trail: list[AuditEntry], key: str,
-                   flash: tuple[str, str] | None = None, deliveries: str = "") -> str:
-    """`deliveries`: the platform webhook section, rendered by admin_deliveries.py."""
+                   flash: tuple[str, str] | None = None, deliveries: str = "",
+                   callbacks: str = "") -> str:
+    """`deliveries`: the platform webhook section (admin_deliveries.py); `callbacks`:
+    iKhokha's callbacks about the payment (admin_callbacks.py)."""
     refund_list = ('<p id="refunds-none">No refunds.</p>' if not refunds else
                    f'<ul id="refunds" class="timeline">'
                    f'{"".join(_refund_item(r) for r in refunds)}</ul>')
@@ -283,7 +285,7 @@ def render_payment(p: Payment, refunds: list[Refund], trail: list[AuditEntry], k
         + _refund_form(p, key) + '</section>'
         + f'<section class="card"><h2>Refunds</h2>{refund_list}</section>'
         + f'<section class="card"><h2>Timeline</h2>{_timeline(trail)}</section>'
-        + deliveries)
+        + callbacks + deliveries)
     return _page(f"Payment {p.id} — operator", body, _STYLE)
 
 

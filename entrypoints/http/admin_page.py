@@ -167,7 +167,8 @@ def _flash(flash: tuple[str, str] | None) -> str:
 
 
 def render_dashboard(window: str, s: Stats, review: list[Payment],
-                     flash: tuple[str, str] | None = None) -> str:
+                     flash: tuple[str, str] | None = None, daily: str = "") -> str:
+    """`daily`: the Daily reconciliation card (entrypoints/http/admin_reconciliation.py)."""
     by_status: dict[str, int] = {}
     for v in s.volumes:
         by_status[v.status] = by_status.get(v.status, 0) + v.count
@@ -193,7 +194,7 @@ def render_dashboard(window: str, s: Stats, review: list[Payment],
         f'<a id="nav-payments" href="/admin/payments">Find a payment</a></nav></header>'
         f'{_flash(flash)}<section class="card" id="review-card">'
         f'<h2>Payments needing review{waiting}</h2>'
-        f'{_review_list(review, window)}</section>'
+        f'{_review_list(review, window)}</section>{daily}'
         f'<h2 class="period">Payments — last {escape(window)}</h2>'
         f'<form class="card" method="get" action="/admin"><label>Window <select name="window">' +
         "".join(f'<option{" selected" if w == window else ""}>{w}</option>' for w in WINDOWS) +

@@ -61,7 +61,7 @@ def create_app(container: Container, *, run_background: bool = True,
     startup, shutdown = _lifecycle(
         container, BackgroundWork(container) if run_background else None)
     install_redaction(settings)
-    tokens = TokenCodec(settings.jwt_secret)
+    tokens: TokenCodec = container.tokens()
     security = security_options(container, tokens, MAX_BODY)
     openapi = OpenAPIConfig(
         title="Beta Skill Payments", version="1.0.0",

@@ -1,13 +1,22 @@
-"""Bearer JWT: HS256 pinned, `exp` and `sub` required, roles from a closed set."""
+"""Bearer JWT: HS256 pinned, `exp` and `sub` required, roles from a closed set.
+
+Tokens are always minted with the current secret. During a rotation's grace period a
+token signed with the previous secret still verifies (counted and logged by
+application/secret_rotation.py); after it, it is refused like any forged token.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 
 from application.actor import Actor, Role
+from application.ports import Clock
+from application.ports_metrics import PreviousSecretObserver
+from application.secret_rotation import RotatingSecret, SecretRotation
 from domain.classification import ClassifiedFailure
 
 ALGORITHM = "HS256"
@@ -15,10 +24,14 @@ log = logging.getLogger("skillpay.security")
 
 
 class TokenCodec:
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, *, previous: str = "", grace_until: datetime | None = None,
+                 clock: Clock | None = None,
+                 observer: PreviousSecretObserver | None = None) -> None:
         if not secret:
             raise ValueError("a JWT secret is required")
         self._secret = secret
+        self._rotation = SecretRotation(RotatingSecret("jwt", secret, previous, grace_until),
+                                        clock, observer)
 
     def mint(self, sub: str, role: str, ttl: timedelta = timedelta(hours=12),
              now: datetime | None = None) -> str:
@@ -38,25 +51,50 @@ class TokenCodec:
     def expires_at(self, authorization: str | None) -> float:
         """The token's `exp` (unix seconds); call after the token was accepted."""
         token = (authorization or "").removeprefix("Bearer ").strip()
-        claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM],
-                            options={"require": ["exp", "sub"]})
-        return float(claims["exp"])
+        return float(self._claims(token, record=False)["exp"])
 
     def subject_or_none(self, authorization: str | None) -> str | None:
         """The token's `sub` when valid, quietly (for rate-limit keys; the handler refuses
         and logs a bad token itself)."""
         try:
-            return self._actor(authorization).sub
+            return self._actor(authorization, record=False).sub
         except ClassifiedFailure:
             return None
 
-    def _actor(self, authorization: str | None) -> Actor:
+    def _claims(self, token: str, *, record: bool) -> dict[str, Any]:
+        """Verified claims: the current secret, or the previous one during the grace
+        period. `record`: count a previous-secret use (once per request, not again for the
+        rate-limit key or the expiry lookup)."""
+        try:
+            return self._decode(token, self._secret)
+        except jwt.InvalidSignatureError:
+            if not self._rotation.secret.previous:
+                raise
+        verified: list[dict[str, Any]] = []
+
+        def check(key: str) -> bool:
+            try:
+                verified.append(self._decode(token, key))
+            except jwt.PyJWTError:
+                return False
+            return True
+
+        if self._rotation.matches(check, record=record):
+            return verified[-1]
+        raise jwt.InvalidSignatureError("no accepted secret signed this token")
+
+    @staticmethod
+    def _decode(token: str, key: str) -> dict[str, Any]:
+        claims: dict[str, Any] = jwt.decode(token, key, algorithms=[ALGORITHM],
+                                               options={"require": ["exp", "sub"]})
+        return claims
+
+    def _actor(self, authorization: str | None, *, record: bool = True) -> Actor:
         if not authorization or not authorization.startswith("Bearer "):
             raise ClassifiedFailure("unauthenticated", "a Bearer token is required")
         token = authorization.removeprefix("Bearer ").strip()
         try:
-            claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM],
-                                options={"require": ["exp", "sub"]})
+            claims = self._claims(token, record=record)
         except jwt.PyJWTError:
             raise ClassifiedFailure("unauthenticated", "the token is invalid or expired") from None
         try:

@@ -28,6 +28,7 @@ USE_CASES += ("get_stats", "payments_needing_review", "scrape", "readiness")
 USE_CASES += ("resolve_review", "verify_on_return", "cancel_refund")
 USE_CASES += ("get_payment_detail", "callback_dispatcher")
 USE_CASES += ("payment_deliveries", "resend_delivery")
+USE_CASES += ("daily_reconciliation",)
 
 
 class ContainerPlugin(InitPluginProtocol):

@@ -75,12 +75,13 @@ async def test_a_confirmation_runs_after_the_answer_and_unlocks_the_course():
         assert await paid()
 
 
-async def test_a_busy_instance_leaves_the_callback_to_a_worker_it_wakes(postgres_url):
-    """The dispatcher is full, and the sweep's timer is a minute away: only the wake-up
-    sent with the insert can get the payment confirmed within the wait."""
+async def test_an_instance_that_only_acknowledges_wakes_a_worker(postgres_url):
+    """SKILLPAY_CALLBACK_CONCURRENCY=0 (as a full dispatcher does), and the sweep's timer
+    is a minute away: only the wake-up sent with the insert can get the payment
+    confirmed within the wait."""
     async with live_stack(SKILLPAY_DATABASE_URL=postgres_url,
-                          SKILLPAY_WORKER_INTERVAL_MS="60000") as stack:
-        stack.container.callback_dispatcher()._capacity = 0  # a full queue
+                          SKILLPAY_WORKER_INTERVAL_MS="60000",
+                          SKILLPAY_CALLBACK_CONCURRENCY="0") as stack:
         enrollment = await stack.enrollment()
         _, payment = await stack.checkout(enrollment["id"], key="busy-instance-0001")
         await stack.control.set_faults(callback_reorder=True)

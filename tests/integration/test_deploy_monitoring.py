@@ -64,7 +64,8 @@ def test_the_files_hold_the_rules_and_panels_operators_were_promised():
     alerts = {rule["alert"] for group in yaml.safe_load(
         (ROOT / "deploy/prometheus/alerts.yml").read_text())["groups"] for rule in group["rules"]}
     assert {"PaymentSuccessRateDropped", "GatewayErrorRateHigh", "BadWebhookSignatureBurst",
-            "PaymentsStuckPending", "OutboxLagging"} <= alerts
+            "PaymentsStuckPending", "OutboxLagging", "DailyReconciliationMismatches",
+            "DailyReconciliationNotRunning"} <= alerts
     assert len(dashboard_expressions()) >= 10
 
 

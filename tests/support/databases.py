@@ -2,7 +2,7 @@
 
 PostgreSQL tests run in a database created for this session (and dropped after), so
 runs are repeatable and never touch data of their own. Unreachable PostgreSQL skips
-with the reason; with SKILLPAY_REQUIRE_POSTGRES=1 it fails instead.
+with the reason; in CI (`CI=true`) or with SKILLPAY_REQUIRE_POSTGRES=1 it fails instead.
 """
 
 from __future__ import annotations
@@ -53,8 +53,9 @@ def _postgres_unreachable() -> str | None:
 
 
 def skip_or_fail(reason: str) -> None:
-    if os.environ.get("SKILLPAY_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"SKILLPAY_REQUIRE_POSTGRES=1 but {reason}")
+    if os.environ.get("CI") == "true" or os.environ.get("SKILLPAY_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"PostgreSQL is required here (CI or SKILLPAY_REQUIRE_POSTGRES=1) but "
+                    f"{reason}")
     pytest.skip(reason)
 
 

@@ -28,6 +28,7 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect
 
 from application.actor import Role
+from application.use_cases.daily_reconciliation import DailyReconciliation
 from application.use_cases.resolve_review import (
     ResolveReview,
     ResolveReviewCommand,
@@ -39,6 +40,7 @@ from domain.classification import ClassifiedFailure, classify
 from domain.payment import CAPTURED, Payment
 from entrypoints.http.admin_console import ADMIN_CONSOLE_ROUTES
 from entrypoints.http.admin_page import render_dashboard, render_login, render_refused
+from entrypoints.http.admin_reconciliation import admin_reconciliation, render_daily_section
 from entrypoints.http.admin_session import (
     COOKIE,
     FLASH_COOKIE,
@@ -87,6 +89,7 @@ def _resolved_message(action: ReviewAction, payment: Payment) -> str:
 @get("/admin", include_in_schema=False)
 async def admin_page(request: Request[Any, Any, Any], get_stats: NamedDependency[GetStats],
                      payments_needing_review: NamedDependency[PaymentsNeedingReview],
+                     daily_reconciliation: NamedDependency[DailyReconciliation],
                      window: Annotated[str, QueryParameter()] = "24h") -> Response[str]:
     try:
         actor = _actor(request)
@@ -99,7 +102,8 @@ async def admin_page(request: Request[Any, Any, Any], get_stats: NamedDependency
     stats = await get_stats(actor, parse_window(window))
     flash = read_flash(request)
     shown = flash_shown(request)
-    page = render_dashboard(window, stats, await payments_needing_review(actor), flash)
+    page = render_dashboard(window, stats, await payments_needing_review(actor), flash,
+                            render_daily_section(await daily_reconciliation.status()))
     return html(page, headers=PAGE_HEADERS, cookies=shown)
 
 
@@ -168,4 +172,4 @@ async def admin_review(request: Request[Any, Any, Any],
 
 
 ADMIN_ROUTES = (admin_page, admin_login, admin_logout, admin_review,
-                *ADMIN_CONSOLE_ROUTES)
+                *ADMIN_CONSOLE_ROUTES, admin_reconciliation)
