@@ -41,6 +41,7 @@ typecheck: $(STAMP)
 ## and use wrk when installed (apt-get install wrk).
 bench: $(STAMP)
 	$(BIN)/python -m bench.history
+	$(BIN)/python -m bench.analytics
 	$(BIN)/python -m bench.reconcile
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.checkout

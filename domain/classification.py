@@ -98,6 +98,7 @@ CATALOGUE: dict[str, ErrorClassification] = dict([
     _c(_V, "payment_under_review", False, _I, 409, "A payment for this course is being checked", "We received a payment for this course that we are still checking. Please do not pay again: we will unlock the course or refund you."),
     _c(_V, "captured_money_unresolved", False, _W, 409, "Captured money must be refunded first", "This payment took money that must be refunded before it can be rejected."),
     _c(_V, "too_many_open_checkouts", False, _W, 409, "Too many open checkouts", "You already have several payments waiting. Finish or wait for one of them before starting another."),
+    _c(_V, "risk_blocked", False, _W, 403, "Paused by a risk rule", "We have paused this for your account for a while. Please wait and try again later, or contact support."),
     _c(_V, "rate_limited", True, _W, 429, "Too many requests", "You are going a little fast. Please wait a moment and try again."),
     _c(_V, "https_required", False, _W, 403, "HTTPS required", "Please use a secure (https) connection."),
     _c(_S, "storage_unavailable", True, _X, 503, "Storage unavailable", "The payment service is temporarily unavailable. Please try again shortly."),

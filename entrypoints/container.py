@@ -18,11 +18,13 @@ from prometheus_client import CollectorRegistry
 
 from adapters.fake.gateway import FakeGateway
 from adapters.ikhokha import IkhokhaGateway
+from adapters.memory.analytics import MemoryAnalyticsQueries
 from adapters.memory.daily_reconciliations import MemoryDailyReconciliationLeases
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.monitoring import MemoryGatewayCallLog, MemoryMonitoringQueries
 from adapters.memory.reconciliation_reports import MemoryReconciliationReports
 from adapters.memory.repositories import MemoryCallbackIntake
+from adapters.memory.risk import memory_risk_store
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.memory.webhook_deliveries import MemoryDeliveryStore
@@ -34,6 +36,7 @@ from adapters.notify.fanout import FanoutNotifier
 from adapters.notify.logging_notifier import LoggingNotifier
 from adapters.notify.relay_signal import RelaySignal
 from adapters.platform_webhooks.sender import HttpWebhookSender
+from adapters.sql.analytics import SqlAnalyticsQueries
 from adapters.sql.callback_intake import SqlCallbackIntake
 from adapters.sql.daily_reconciliations import SqlDailyReconciliationLeases
 from adapters.sql.engine import create_engine_for
@@ -43,6 +46,7 @@ from adapters.sql.job_lock import AlwaysHeld, SqlJobLock
 from adapters.sql.monitoring import SqlGatewayCallLog, SqlMonitoringQueries
 from adapters.sql.outbox import OutboxRelay
 from adapters.sql.reconciliation_reports import SqlReconciliationReports
+from adapters.sql.risk import sql_risk_store
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sql.webhook_deliveries import SqlDeliveryStore
 from adapters.system.clock import RandomIds, SystemClock
@@ -51,8 +55,10 @@ from adapters.system.gateway_mode import RuntimeGatewayMode
 from application.idempotency import IdempotentRequests
 from application.platform_webhooks import DeliverPlatformWebhooks, EnqueuePlatformWebhooks
 from application.probes import NoProbe, Probe
+from application.risk import RiskGuard
 from application.transaction import Transactions
 from application.use_cases.admin_payment_detail import GetPaymentDetail
+from application.use_cases.analytics import GetAnalytics
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.check_pending import CheckPendingPayments
@@ -72,6 +78,13 @@ from application.use_cases.resolve_review import ResolveReview
 from application.use_cases.retry_callbacks import RetryCallbacks
 from application.use_cases.revert_enrollment import RevertEnrollment
 from application.use_cases.review_queue import PaymentsNeedingReview
+from application.use_cases.risk_admin import (
+    LiftRiskBlock,
+    ListRiskRules,
+    ReportProgress,
+    RiskQueue,
+    UpdateRiskRule,
+)
 from application.use_cases.start_payment import CheckoutUrls, StartPayment
 from application.use_cases.stats import GetStats
 from application.use_cases.verify_on_return import VerifyOnReturn
@@ -215,14 +228,19 @@ class Container(containers.DeclarativeContainer):
                                       enabled=settings.provided.enable_payment_logging)
 
     tx = providers.Singleton(Transactions, uow_factory, payment_log, probe)
-    applier = providers.Singleton(GatewayReportApplier, clock)
+    # Risk rules, judged in the transaction of the action they guard (application/risk.py).
+    risk_stores = providers.Selector(storage, memory=providers.Object(memory_risk_store),
+                                     sql=providers.Object(sql_risk_store))
+    risk_guard = providers.Singleton(RiskGuard, risk_stores, clock, metrics)
+    applier = providers.Singleton(GatewayReportApplier, clock, risk=risk_guard)
     idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
 
     create_enrollment = providers.Singleton(CreateEnrollment, tx, clock, ids)
     get_enrollment = providers.Singleton(GetEnrollment, tx)
     start_payment = providers.Singleton(StartPayment, tx, measured_gateway, clock, ids,
                                         checkout_urls,
-                                        max_open_checkouts=settings.provided.max_open_checkouts)
+                                        max_open_checkouts=settings.provided.max_open_checkouts,
+                                        risk=risk_guard)
     verify_payment = providers.Singleton(VerifyPayment, tx, measured_gateway, applier)
     go_live_test = providers.Singleton(GoLiveTest, tx, create_enrollment, start_payment,
                                        verify_payment, clock, ids)
@@ -256,6 +274,13 @@ class Container(containers.DeclarativeContainer):
     resend_delivery = providers.Singleton(ResendDelivery, delivery_store, webhook_sender, tx,
                                           clock)
     get_stats = providers.Singleton(GetStats, monitoring_queries, clock)
+    # Analytics (funnel, time to pay, reasons, refunds, revenue) from our own records.
+    analytics_queries = providers.Selector(
+        storage,
+        memory=providers.Singleton(MemoryAnalyticsQueries, memory_store),
+        sql=providers.Singleton(SqlAnalyticsQueries, engine),
+    )
+    get_analytics = providers.Singleton(GetAnalytics, analytics_queries)
     payments_needing_review = providers.Singleton(PaymentsNeedingReview, monitoring_queries)
     readiness = providers.Singleton(Readiness, settings, gateway)
     # Money back and books that balance: refunds, rollback, history, reconciliation.
@@ -265,7 +290,12 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlReconciliationReports, engine),
     )
     request_refund = providers.Singleton(RequestRefund, tx, measured_gateway, clock, ids,
-                                        probe)
+                                        probe, risk=risk_guard)
+    list_risk_rules = providers.Singleton(ListRiskRules, tx, risk_guard)
+    update_risk_rule = providers.Singleton(UpdateRiskRule, tx, risk_guard, clock)
+    risk_queue = providers.Singleton(RiskQueue, tx, risk_guard)
+    lift_risk_block = providers.Singleton(LiftRiskBlock, tx, risk_guard, clock)
+    report_progress = providers.Singleton(ReportProgress, tx, risk_guard, clock)
     confirm_refund = providers.Singleton(ConfirmRefund, tx, clock)
     cancel_refund = providers.Singleton(CancelRefund, tx, clock)
     recover_refunds = providers.Singleton(RecoverInterruptedRefunds, tx, clock)

@@ -12,6 +12,11 @@ from domain.enrollment import Enrollment
 from domain.events import DomainEvent
 from domain.payment import Payment
 from domain.refund import Refund
+from domain.risk import CourseProgress, RiskCounter, RiskFlag, RiskRule, default_rules
+
+
+def _default_rules() -> dict[str, RiskRule]:
+    return {rule.id: rule for rule in default_rules()}
 
 
 @dataclass
@@ -34,6 +39,10 @@ class MemoryStore:
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
     published: list[DomainEvent] = field(default_factory=list)
     gateway_calls: list[GatewayCall] = field(default_factory=list)
+    risk_rules: dict[str, RiskRule] = field(default_factory=_default_rules)
+    risk_counters: dict[str, RiskCounter] = field(default_factory=dict)
+    risk_flags: dict[str, RiskFlag] = field(default_factory=dict)
+    course_progress: dict[str, CourseProgress] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def table(self, kind: str) -> dict[str, object]:

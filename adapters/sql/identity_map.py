@@ -11,11 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.sql.risk_tables import CourseProgressRow, RiskCounterRow, RiskFlagRow, RiskRuleRow
 from adapters.sql.tables import EnrollmentRow, PaymentRow, RefundRow
 
 # Parents before children: the order inserts must follow for the foreign keys.
 KINDS: dict[str, Any] = {"enrollments": EnrollmentRow, "payments": PaymentRow,
                          "refunds": RefundRow}
+# The risk rules' rows (no foreign keys), written with the action they judged.
+KINDS |= {"risk_rules": RiskRuleRow, "risk_counters": RiskCounterRow,
+          "risk_flags": RiskFlagRow, "course_progress": CourseProgressRow}
 
 
 @dataclass

@@ -10,6 +10,7 @@ from adapters.sql import (  # noqa: F401  (registers the tables)
     monitoring_tables,
     reconciliation_reports,
     record_tables,
+    risk_tables,
     tables,
 )
 

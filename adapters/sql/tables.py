@@ -147,6 +147,12 @@ Index("ix_payments_recheck_at", _p.recheck_at)
 Index("ix_payments_created_desc", _p.created_at.desc(), _p.id.desc())
 Index("ix_payments_student_created", _p.student_id, _p.created_at, _p.id)
 Index("ix_payments_status_created", _p.status, _p.created_at, _p.id)
+# Analytics (adapters/sql/analytics.py): every payment query of a date range reads this
+# index alone, one slice per status; enrollments by day and their course likewise.
+Index("ix_payments_analytics", _p.status, _p.created_at, _p.enrollment_id, _p.id,
+      _p.currency, _p.captured_minor, _p.refunded_minor, _p.failure_code)
+Index("ix_enrollments_analytics", _e.created_at, _e.course_id)
+Index("ix_enrollments_course", _e.id, _e.course_id)
 
 
 class RefundRow(SQLModel, table=True):

@@ -1,21 +1,24 @@
 """The one path by which a gateway's answer changes a payment (callback, verify, checker).
 
 Runs inside the caller's unit of work so the payment, the enrollment and their audit
-entries change together or not at all.
+entries change together or not at all. A payment that ends declined counts towards the
+repeated-declines risk rule in the same transaction (application/risk.py).
 """
 
 from __future__ import annotations
 
 from application.errors import NotFound
 from application.ports import Clock, UnitOfWork
+from application.risk import RiskGuard
 from domain.enrollment import ActivationRefused
 from domain.gateway_report import GatewayReport
 from domain.payment import ApplyOutcome, Payment, PaymentStatus
 
 
 class GatewayReportApplier:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, risk: RiskGuard | None = None) -> None:
         self._clock = clock
+        self._risk = risk
 
     @property
     def clock(self) -> Clock:
@@ -27,6 +30,9 @@ class GatewayReportApplier:
         outcome = payment.apply_gateway_report(report, at=now, actor=actor)
         if outcome is ApplyOutcome.CHANGED and payment.status is PaymentStatus.SUCCEEDED:
             await self._activate(uow, payment, actor)
+        if (outcome is ApplyOutcome.CHANGED and self._risk is not None
+                and payment.status is PaymentStatus.FAILED):
+            await self._risk.payment_ended(uow, payment)
         return outcome
 
     async def _activate(self, uow: UnitOfWork, payment: Payment, actor: str) -> None:

@@ -33,6 +33,7 @@ from application.ports import (
     UnitOfWork,
 )
 from application.probes import INSIDE_REFUND, NoProbe, Probe
+from application.risk import RiskBlocked, RiskGuard, Verdict
 from application.transaction import Transactions
 from application.use_cases.refund_settlement import (
     give_back_reservation,
@@ -59,9 +60,11 @@ class RequestRefundCommand:
 
 class RequestRefund:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, clock: Clock,
-                 ids: IdGenerator, probe: Probe | None = None) -> None:
+                 ids: IdGenerator, probe: Probe | None = None,
+                 risk: RiskGuard | None = None) -> None:
         self._tx, self._gateway, self._clock, self._ids = tx, gateway, clock, ids
         self._probe = probe or NoProbe()
+        self._risk = risk
         self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = \
             weakref.WeakValueDictionary()
 
@@ -79,9 +82,15 @@ class RequestRefund:
             raise InvalidInput(f"reason must be 1-{MAX_REASON} characters", "reason_required")
         refund_id = self._refund_id(cmd)
         turn = self._turn(cmd.payment_id)
+        verdicts: list[Verdict] = []
         async with turn:
-            refund, paylink_id = await self._patiently(
-                lambda uow: self._reserve(uow, cmd, refund_id))
+            reserved = await self._patiently(
+                lambda uow: self._reserve(uow, cmd, refund_id, verdicts))
+        if self._risk is not None and verdicts:
+            self._risk.count(verdicts[-1])
+        if isinstance(reserved, RiskBlocked):
+            raise reserved  # committed: the block and its audit entries
+        refund, paylink_id = reserved
         if refund.status is not RefundStatus.PENDING:
             return refund  # a retried request whose refund already has its answer
         self._probe.reached(INSIDE_REFUND)
@@ -126,8 +135,8 @@ class RequestRefund:
         seed = f"{cmd.actor.sub}\x00{cmd.payment_id}\x00{cmd.idempotency_key}".encode()
         return "ref_" + hashlib.sha256(seed).hexdigest()[:24]
 
-    async def _reserve(self, uow: UnitOfWork, cmd: RequestRefundCommand,
-                       refund_id: str) -> tuple[Refund, str]:
+    async def _reserve(self, uow: UnitOfWork, cmd: RequestRefundCommand, refund_id: str,
+                       verdicts: list[Verdict]) -> tuple[Refund, str] | RiskBlocked:
         payment = await uow.payments.get(cmd.payment_id)
         if payment is None:
             raise NotFound("payment")
@@ -140,6 +149,11 @@ class RequestRefund:
             return existing, payment.paylink_id or ""
         wanted = (payment.refundable if cmd.amount_minor is None
                   else Money(cmd.amount_minor, payment.amount.currency))
+        if self._risk is not None:
+            verdict = await self._risk.check_refund(uow, payment)
+            verdicts.append(verdict)
+            if verdict.refusal is not None:
+                return verdict.refusal
         payment.reserve_refund(wanted)
         now = self._clock.now()
         refund = Refund.request(refund_id=refund_id, payment_id=payment.id,

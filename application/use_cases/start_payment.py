@@ -10,18 +10,25 @@ allows one open payment per enrollment (a partial unique index), so a concurrent
 insert loses its race and its re-run returns the winner. Only one request asks the
 gateway for that payment's paylink; the others wait for it (in this process on the
 same task, across instances by reading the row until the paylink is there).
+
+The risk rules (application/risk.py) judge a new checkout in the same transaction that
+creates it: a block commits its flag and audit entries, creates nothing, and is raised
+as `risk_blocked` (403) once committed. Lost races on the rules' counters re-run the
+transaction, patiently (SQLite settles them by retrying, PostgreSQL by row locks).
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 from application.actor import Actor, Role
-from application.errors import NotFound
+from application.errors import ConcurrentUpdate, NotFound
 from application.open_checkouts import DEFAULT_MAX_OPEN_CHECKOUTS, claim_checkout_slot
 from application.ports import Clock, IdGenerator, PaylinkRequest, PaymentGateway, UnitOfWork
+from application.risk import RiskBlocked, RiskGuard, Verdict
 from application.transaction import Transactions
 from domain.classification import ClassifiedFailure, classify
 from domain.errors import EnrollmentNotPayable
@@ -33,6 +40,7 @@ DEFAULT_PAYLINK_LIFETIME = timedelta(hours=24)
 ISSUE_LEASE = timedelta(seconds=40)
 ISSUE_POLL_S = 0.05
 _MAX_TRIED = 10_000
+OPEN_ATTEMPTS = 4  # rounds of Transactions.run's own retries, with a jittered pause
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +62,23 @@ class StartPaymentCommand:
     actor: Actor
     enrollment_id: str
     idempotency_key: str
+    client_address: str | None = None  # the caller's IP, for the per-address risk rules
 
 
 class StartPayment:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, clock: Clock,
                  ids: IdGenerator, urls: CheckoutUrls,
-                 max_open_checkouts: int = DEFAULT_MAX_OPEN_CHECKOUTS) -> None:
+                 max_open_checkouts: int = DEFAULT_MAX_OPEN_CHECKOUTS,
+                 risk: RiskGuard | None = None) -> None:
         self._tx, self._gateway, self._clock, self._ids, self._urls = tx, gateway, clock, ids, urls
         self._max_open = max_open_checkouts
+        self._risk = risk
         self._issuing: dict[str, asyncio.Future[Payment]] = {}
         self._tried: set[str] = set()
 
     async def __call__(self, cmd: StartPaymentCommand) -> Payment:
         cmd.actor.require(Role.STUDENT, Role.ADMIN)
-        payment = await self._tx.run(lambda uow: self._open_payment(uow, cmd))
+        payment = await self._open_patiently(cmd)
         if payment.status is not PaymentStatus.CREATED:
             return payment
         mine = payment.idempotency_key == cmd.idempotency_key
@@ -77,7 +88,24 @@ class StartPayment:
                 return payment
         return await self._issue_once(payment, cmd.actor)
 
-    async def _open_payment(self, uow: UnitOfWork, cmd: StartPaymentCommand) -> Payment:
+    async def _open_patiently(self, cmd: StartPaymentCommand) -> Payment:
+        verdicts: list[Verdict] = []
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                opened = await self._tx.run(lambda uow: self._open_payment(uow, cmd, verdicts))
+                break
+            except ConcurrentUpdate:
+                if self._risk is None or attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        if self._risk is not None and verdicts:
+            self._risk.count(verdicts[-1])  # the committed attempt's decisions
+        if isinstance(opened, RiskBlocked):
+            raise opened
+        return opened
+
+    async def _open_payment(self, uow: UnitOfWork, cmd: StartPaymentCommand,
+                            verdicts: list[Verdict]) -> Payment | RiskBlocked:
         enrollment = await uow.enrollments.get(cmd.enrollment_id)
         if enrollment is None:
             raise NotFound("enrollment")
@@ -100,8 +128,16 @@ class StartPayment:
                 return earlier  # the checkout already in progress, not a second one
             earlier.expire(at=now, actor=cmd.actor.label)  # frees the one open slot
         slot = await claim_checkout_slot(uow, enrollment.student_id, now, self._max_open)
+        payment_id = self._ids.new_id("pay")
+        if self._risk is not None:
+            verdict = await self._risk.check_checkout(
+                uow, student_id=enrollment.student_id, enrollment_id=enrollment.id,
+                payment_id=payment_id, address=cmd.client_address)
+            verdicts.append(verdict)
+            if verdict.refusal is not None:
+                return verdict.refusal  # committed: the block and its audit entries
         payment = Payment.create(
-            payment_id=self._ids.new_id("pay"), enrollment_id=enrollment.id,
+            payment_id=payment_id, enrollment_id=enrollment.id,
             student_id=enrollment.student_id, amount=enrollment.price, at=now,
             actor=cmd.actor.label, idempotency_key=cmd.idempotency_key, open_slot=slot)
         await uow.payments.add(payment)

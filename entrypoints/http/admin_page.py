@@ -191,7 +191,9 @@ def render_dashboard(window: str, s: Stats, review: list[Payment],
     waiting = f" ({len(review)})" if review else ""
     return _page("Payments operator", (
         f'<header class="top"><h1>Payments operator</h1><nav>'
-        f'<a id="nav-payments" href="/admin/payments">Find a payment</a></nav></header>'
+        f'<a id="nav-payments" href="/admin/payments">Find a payment</a>'
+        f'<a id="nav-risk" href="/admin/risk">Risk</a>'
+        f'<a id="nav-analytics" href="/admin/analytics">Analytics</a></nav></header>'
         f'{_flash(flash)}<section class="card" id="review-card">'
         f'<h2>Payments needing review{waiting}</h2>'
         f'{_review_list(review, window)}</section>{daily}'

@@ -15,12 +15,14 @@ from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.controllers.admin import ADMIN_ROUTES
+from entrypoints.http.controllers.analytics import ANALYTICS_ROUTES
 from entrypoints.http.controllers.enrollments import EnrollmentController
 from entrypoints.http.controllers.events import events_sse, events_ws
 from entrypoints.http.controllers.health import live, ready
 from entrypoints.http.controllers.monitoring import metrics, stats
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.return_pages import checkout_return
+from entrypoints.http.controllers.risk import RISK_ROUTES
 from entrypoints.http.controllers.webhooks import ikhokha_callback
 from entrypoints.http.dependencies import ContainerPlugin
 from entrypoints.http.docs_pages import landing_page, swagger_assets, swagger_plugin
@@ -75,7 +77,8 @@ def create_app(container: Container, *, run_background: bool = True,
     app = Litestar(
         route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
                         checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
-                        *ADMIN_ROUTES, *MONEY_BACK_ROUTES, landing_page, swagger_assets()],
+                        *ADMIN_ROUTES, *MONEY_BACK_ROUTES, *RISK_ROUTES, *ANALYTICS_ROUTES,
+                        landing_page, swagger_assets()],
         middleware=[http_metrics(container.metrics()), *security.pop("middleware")],
         plugins=[ContainerPlugin(container, tokens), container.channels()],
         exception_handlers={Exception: handle_exception},

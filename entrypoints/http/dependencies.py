@@ -29,6 +29,9 @@ USE_CASES += ("resolve_review", "verify_on_return", "cancel_refund")
 USE_CASES += ("get_payment_detail", "callback_dispatcher")
 USE_CASES += ("payment_deliveries", "resend_delivery")
 USE_CASES += ("daily_reconciliation",)
+USE_CASES += ("get_analytics",)
+USE_CASES += ("list_risk_rules", "update_risk_rule", "risk_queue", "lift_risk_block",
+              "report_progress")
 
 
 class ContainerPlugin(InitPluginProtocol):

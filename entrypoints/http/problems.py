@@ -31,13 +31,15 @@ _HTTP_CODES = {400: "invalid_request", 401: "unauthenticated", 403: "forbidden",
 def problem_for(code: str, detail: str, instance: str | None = None,
                 failure: BaseException | None = None) -> tuple[Problem, dict[str, str]]:
     """`failure` may carry `extra` members that tell the client what to do instead
-    (already_enrolled names the existing enrollment)."""
+    (already_enrolled names the existing enrollment; risk_blocked brings the rule's own
+    words for the student as `user_message`)."""
     c = CATALOGUE[code]
     extra = getattr(failure, "extra", None) or {}
     problem = Problem(type=f"https://docs.betaskill.co.za/payments/errors#{code}",
                       title=c.title, status=c.http_status, detail=detail, code=code,
                       category=c.category.value, retryable=c.retryable,
-                      user_message=c.user_message, instance=instance,
+                      user_message=extra.get("user_message") or c.user_message,
+                      instance=instance,
                       enrollment_id=extra.get("enrollment_id"))
     return problem, {}
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import pytest
 
 from tests.bdd.stack import ctx, deselect_memory_only_on_http, driver, runner, stack
-from tests.bdd.steps_checkout import *  # noqa: F403  (step definitions)
+from tests.bdd.steps_analytics import *  # noqa: F403  (step definitions)
+from tests.bdd.steps_checkout import *  # noqa: F403
 from tests.bdd.steps_confirmation import *  # noqa: F403
 from tests.bdd.steps_invalid_data import *  # noqa: F403
 from tests.bdd.steps_money_back import *  # noqa: F403
 from tests.bdd.steps_monitoring import *  # noqa: F403
 from tests.bdd.steps_one_purchase import *  # noqa: F403
 from tests.bdd.steps_review import *  # noqa: F403
+from tests.bdd.steps_risk import *  # noqa: F403
 from tests.bdd.steps_security import *  # noqa: F403
 
 __all__ = ["ctx", "driver", "runner", "stack"]
@@ -32,6 +34,8 @@ AREA_TAGS = {
     "confirmation": "unlocking only when the money is really there",
     "one-purchase": "a course bought once, Buy clicked again",
     "review": "an operator resolves a payment held for review",
+    "analytics": "which course loses buyers at payment",
+    "risk": "abuse slowed down by the risk rules, and an operator lifting a pause",
     "memory-only": "runs on the memory stack only (docs/qa.md says why)",
 }
 

@@ -27,7 +27,8 @@ class MoneyBackWorld(World):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.request_refund = RequestRefund(self.tx, self.gateway, self.clock, self.ids)
+        self.request_refund = RequestRefund(self.tx, self.gateway, self.clock, self.ids,
+                                            risk=self.risk_guard if self.risk else None)
         self.confirm_refund = ConfirmRefund(self.tx, self.clock)
         self.get_refund = GetRefund(self.tx)
         self.revert_enrollment = RevertEnrollment(self.tx, self.clock)

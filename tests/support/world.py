@@ -10,13 +10,17 @@ from typing import Any
 from adapters.fake.gateway import FakeGateway
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.repositories import MemoryCallbackIntake
+from adapters.memory.risk import memory_risk_store
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.metrics.recording import RecordingMetrics
 from adapters.notify.logging_notifier import RecordingNotifier
 from adapters.sql.callback_intake import SqlCallbackIntake
+from adapters.sql.risk import sql_risk_store
 from adapters.system.clock import FixedClock, SequentialIds
 from application.actor import Actor, Role
 from application.idempotency import IdempotentRequests
+from application.risk import RiskGuard
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.check_pending import CheckPendingPayments
@@ -52,6 +56,8 @@ class World:
     uow_factory: Any = None  # default: memory over `store`
     idempotency_store: Any = None
     real_gateway: Any = None  # default: a FakeGateway on this world's clock
+    risk: bool = False  # judge checkouts, declines and refunds by the risk rules
+    max_open_checkouts: int = 5
 
     def _callback_intake(self, factory: Any) -> Any:
         engine = getattr(factory, "engine", None)
@@ -63,10 +69,17 @@ class World:
         factory = self.uow_factory or MemoryUnitOfWorkFactory(self.store)
         self.tx = Transactions(factory, self.notifier)
         urls = CheckoutUrls("https://pay.example.test")
-        applier = GatewayReportApplier(self.clock)
+        self.risk_metrics = RecordingMetrics()
+        stores = sql_risk_store if getattr(factory, "engine", None) is not None \
+            else memory_risk_store
+        self.risk_guard = RiskGuard(stores, self.clock, self.risk_metrics)
+        guard = self.risk_guard if self.risk else None
+        applier = GatewayReportApplier(self.clock, risk=guard)
         self.create_enrollment = CreateEnrollment(self.tx, self.clock, self.ids)
         self.get_enrollment = GetEnrollment(self.tx)
-        self.start_payment = StartPayment(self.tx, self.gateway, self.clock, self.ids, urls)
+        self.start_payment = StartPayment(self.tx, self.gateway, self.clock, self.ids, urls,
+                                          max_open_checkouts=self.max_open_checkouts,
+                                          risk=guard)
         self.verify_payment = VerifyPayment(self.tx, self.gateway, applier)
         self.handle_callback = HandleCallback(self.tx, self.gateway, self.verify_payment,
                                               self.clock, self.ids, urls,

@@ -37,6 +37,15 @@ from entrypoints.http.strict_body import IdempotencyKey, strict_body
 Query = QueryParameter
 
 
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    """The caller's IP as the trusted-proxy resolution saw it (https_only.py), for the
+    per-address risk rules."""
+    resolved = request.scope.get("state", {}).get("client_ip")
+    if resolved:
+        return str(resolved)
+    return request.client.host if request.client else None
+
+
 class PaymentController(Controller):
     path = "/api/v1/payments"
     tags = ["payments"]
@@ -56,7 +65,8 @@ class PaymentController(Controller):
 
         async def produce() -> tuple[int, PaymentOut]:
             key = idempotency_key or ""
-            payment = await start_payment(StartPaymentCommand(actor, body.enrollment_id, key))
+            payment = await start_payment(StartPaymentCommand(
+                actor, body.enrollment_id, key, client_address(request)))
             return (201 if payment.idempotency_key == key else 200), PaymentOut.of(payment)
 
         return await run_idempotent(idempotent_requests, actor, "POST /api/v1/payments",

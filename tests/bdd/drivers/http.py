@@ -17,9 +17,11 @@ from typing import Any
 from sqlalchemy import text
 
 from domain.money import Money
+from tests.bdd.drivers.analytics import HttpAnalyticsActions
 from tests.bdd.drivers.base import PaymentView, Refusal, course_id, student_sub
 from tests.bdd.drivers.http_admin import HttpAdminActions, refusal
 from tests.bdd.drivers.http_provider import HOLD_CALLBACKS, HttpProviderActions
+from tests.bdd.drivers.risk import HttpRiskActions
 from tests.bdd.drivers.sse_watch import Watchers
 from tests.support.live_stack import LiveStack, live_stack
 
@@ -37,7 +39,7 @@ def view(body: dict[str, Any]) -> PaymentView:
                        body["checkout_url"], body["review_reason"], body["user_message"])
 
 
-class HttpDriver(HttpProviderActions, HttpAdminActions):
+class HttpDriver(HttpProviderActions, HttpAdminActions, HttpAnalyticsActions, HttpRiskActions):
     name = "http"
 
     def __init__(self, runner: asyncio.Runner) -> None:

@@ -20,9 +20,11 @@ from domain.gateway_report import GatewayStatus
 from domain.money import Money
 from domain.payment import Payment
 from domain.refund import Refund
+from tests.bdd.drivers.analytics import MemoryAnalyticsActions
 from tests.bdd.drivers.base import PaymentView, Refusal, course_id, student_sub
 from tests.bdd.drivers.memory_admin import MemoryAdminActions
 from tests.bdd.drivers.memory_provider import MemoryProviderActions
+from tests.bdd.drivers.risk import MemoryRiskActions
 from tests.support.money_back import MoneyBackWorld
 from tests.support.secure_api import SecureApi, secure_api
 from tests.support.world import SERVICE, student
@@ -35,8 +37,9 @@ SETTLE = {"pay": (GatewayStatus.SUCCESS, None),
 
 def refusal(failure: BaseException) -> Refusal:
     told = classify(failure)
-    named = (getattr(failure, "extra", None) or {}).get("enrollment_id")
-    return Refusal(told.code, told.category.value, told.retryable, told.user_message, named)
+    extra = getattr(failure, "extra", None) or {}
+    return Refusal(told.code, told.category.value, told.retryable,
+                   extra.get("user_message") or told.user_message, extra.get("enrollment_id"))
 
 
 def view(payment: Payment) -> PaymentView:
@@ -44,12 +47,13 @@ def view(payment: Payment) -> PaymentView:
                        payment.checkout_url, payment.review_reason, student_message(payment))
 
 
-class MemoryDriver(MemoryProviderActions, MemoryAdminActions):
+class MemoryDriver(MemoryProviderActions, MemoryAdminActions, MemoryAnalyticsActions,
+                   MemoryRiskActions):
     name = "memory"
 
     def __init__(self, runner: asyncio.Runner) -> None:
         self._runner = runner
-        self.world = MoneyBackWorld()
+        self.world = MoneyBackWorld(risk=True)
         self._enrollments: dict[tuple[str, str], Enrollment] = {}
         self._latest: dict[str, Enrollment] = {}
         self._payments: dict[str, Payment] = {}

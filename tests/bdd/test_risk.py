@@ -1,0 +1,6 @@
+import pytest
+from pytest_bdd import scenarios
+
+pytestmark = pytest.mark.bdd
+
+scenarios("risk.feature")
