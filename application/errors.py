@@ -38,3 +38,12 @@ class AlreadyEnrolled(ClassifiedFailure):
                          f"the student already has enrollment {enrollment_id} ({status}) "
                          "for this course")
         self.extra = {"enrollment_id": enrollment_id}
+
+
+class StorageUnavailable(ClassifiedFailure):
+    """The database cannot be reached (refused, restarting, connection lost, file not
+    openable): retryable, and never the payment provider's fault. Storage adapters raise
+    it from their driver's connection failures; the driver's message stays in the cause."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("storage_unavailable", detail)

@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import timedelta
 
 from application.event_payload import event_payload
-from application.ports import Clock
+from application.ports import Clock, Delivery, DeliveryStore, WebhookSender
 from domain.events import DomainEvent
 
 log = logging.getLogger("skillpay.platform_webhooks")
@@ -26,45 +24,6 @@ SEND_LEASE = timedelta(seconds=15)  # per delivery taken: longer than one send's
 RETRY_SCHEDULE = (timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30),
                   timedelta(hours=2), timedelta(hours=5), timedelta(hours=10),
                   timedelta(hours=10))
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    id: str
-    event_id: str
-    url: str
-    body: bytes
-    created_at: datetime
-    next_attempt_at: datetime
-    attempts: int = 0
-    status: str = "pending"  # pending | delivered | failed
-    last_status_code: int | None = None
-    last_error: str | None = None
-
-
-class DeliveryStore(Protocol):
-    async def enqueue(self, deliveries: Sequence[Delivery]) -> int:
-        """Store new deliveries; (event_id, url) already present are skipped."""
-        ...
-
-    async def lease(self, now: datetime, until: datetime, limit: int) -> list[Delivery]:
-        """Take up to `limit` pending deliveries due at `now` and hold them until `until`
-        (their next attempt time moves there, so a worker that dies mid-send leaves them
-        to be taken again). Deliveries another worker is taking at the same moment are
-        skipped, never waited on: each is handed to one worker."""
-        ...
-
-    async def record_attempt(self, delivery_id: str, *, delivered: bool,
-                             status_code: int | None, error: str | None,
-                             next_attempt_at: datetime | None, now: datetime) -> None: ...
-
-    async def for_event(self, event_id: str) -> list[Delivery]: ...
-
-
-class WebhookSender(Protocol):
-    async def send(self, url: str, event_id: str, body: bytes) -> int:
-        """POST one signed delivery; return the HTTP status or raise on network failure."""
-        ...
 
 
 class EnqueuePlatformWebhooks:

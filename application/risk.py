@@ -23,9 +23,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from application.ports import AuditEntry, Clock, UnitOfWork
-from application.ports_metrics import RiskMetrics
-from application.ports_risk import RiskStore, RiskStores
+from application.ports import AuditEntry, Clock, RiskMetrics, RiskStore, RiskStores, UnitOfWork
 from domain.classification import ClassifiedFailure
 from domain.payment import Payment, PaymentStatus
 from domain.risk import (

@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from application.ports import Clock
-from application.ports_metrics import PreviousSecretObserver
+from application.ports import Clock, PreviousSecretObserver
 
 log = logging.getLogger("skillpay.security")
 LOG_EVERY = timedelta(minutes=1)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from domain.classification import DECLINE_CODES, classify_code
 from domain.payment import Payment, PaymentStatus
 
-_BY_STATUS = {
+_BY_STATUS = MappingProxyType({
     PaymentStatus.CREATED: "We are preparing your secure payment page. Please wait a moment "
                            "and try again if it does not open.",
     PaymentStatus.PENDING: "Complete your payment on the secure iKhokha page. Your course "
@@ -17,7 +19,7 @@ _BY_STATUS = {
                            "checkout.",
     PaymentStatus.PARTIALLY_REFUNDED: "Part of this payment was refunded to your card.",
     PaymentStatus.REFUNDED: "This payment was refunded to your card.",
-}
+})
 UNDER_REVIEW = ("We are double-checking this payment with our payment provider. Please do not "
                 "pay again; support will contact you if anything is needed.")
 

@@ -6,8 +6,6 @@ failure (an exception) to one entry. docs/errors.md is generated from the catalo
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from dataclasses import dataclass
 from enum import Enum
 
@@ -122,7 +120,8 @@ class ClassifiedFailure(Exception):
 
 
 def classify(failure: BaseException) -> ErrorClassification:
-    """Map any failure to exactly one classification. Unknown failures are `system`."""
+    """Map any failure to exactly one classification. Unknown failures (a bare OSError or
+    TimeoutError among them) are `internal_error`."""
     code = _code_of(failure)
     return CATALOGUE[code]
 
@@ -132,16 +131,9 @@ def _code_of(failure: BaseException) -> str:
         return failure.code
     if isinstance(failure, DomainError):
         return failure.code if failure.code in CATALOGUE else "illegal_transition"
-    if isinstance(failure, (TimeoutError, asyncio.TimeoutError)):
-        return "gateway_timeout"
-    if isinstance(failure, socket.gaierror):
-        return "gateway_dns_failure"
-    if isinstance(failure, ConnectionRefusedError):
-        return "gateway_unreachable"
-    if isinstance(failure, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
-        return "gateway_connection_reset"
-    if isinstance(failure, (ConnectionError, OSError)):
-        return "gateway_unreachable"
+    # Anything else is ours: a bare OSError or TimeoutError included. The adapters say
+    # whose an outage is (the gateway's transport failures leave it as gateway codes,
+    # the database's as StorageUnavailable); an unnamed one is not the provider's fault.
     return "internal_error"
 
 

@@ -18,7 +18,7 @@ import contextlib
 import logging
 import time
 
-from application.ports_metrics import Metrics
+from application.ports import Metrics
 from application.use_cases.handle_callback import CallbackReceipt, HandleCallback
 
 log = logging.getLogger("skillpay.callbacks")

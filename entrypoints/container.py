@@ -92,6 +92,8 @@ from application.use_cases.verify_payment import VerifyPayment
 from application.use_cases.webhook_deliveries import PaymentDeliveries, ResendDelivery
 from entrypoints.callback_dispatch import CallbackDispatcher
 from entrypoints.http.auth import TokenCodec
+from entrypoints.http.rate_limits import RateLimits
+from entrypoints.logging_setup import install_redaction
 from entrypoints.payment_log import PaymentEventLog
 from entrypoints.readiness import Readiness
 from entrypoints.rotation_settings import callback_secret_previous
@@ -131,6 +133,9 @@ class Container(containers.DeclarativeContainer):
     relay_signal = providers.Singleton(RelaySignal)
     monotonic = providers.Object(time.monotonic)  # rate limits' clock; tests override it
     probe = providers.Singleton(build_probe, settings)
+    # Log lines and stored callbacks are masked by one redactor that knows the configured
+    # secrets: the logging setup's (its record factory is process-wide).
+    redactor = providers.Singleton(install_redaction, settings)
 
     storage = providers.Callable(storage_kind, settings)
     memory_store = providers.Singleton(MemoryStore)
@@ -177,6 +182,12 @@ class Container(containers.DeclarativeContainer):
                                  previous=settings.provided.jwt_secret_previous,
                                  grace_until=settings.provided.secret_grace_until,
                                  clock=clock, observer=metrics)
+    # Rate limits (entrypoints/http/rate_limits.py): in this process, or in Redis with it.
+    rate_limits = providers.Singleton(
+        RateLimits, tokens, settings.provided.rate_limit_payments,
+        settings.provided.rate_limit_webhook, monotonic,
+        verify_per_minute=settings.provided.rate_limit_verify,
+        redis_url=settings.provided.redis_url, prefix=settings.provided.rate_limit_prefix)
 
     # The admin's runtime test/live switch, read by the iKhokha adapter per paylink.
     gateway_mode_switch = providers.Singleton(RuntimeGatewayMode,
@@ -254,7 +265,7 @@ class Container(containers.DeclarativeContainer):
         lambda s: timedelta(milliseconds=s.ikhokha_deadline_ms) + LEASE_MARGIN, settings)
     handle_callback = providers.Singleton(HandleCallback, tx, callback_gateway, verify_payment,
                                           clock, ids, checkout_urls, callback_intake, probe,
-                                          processing_lease)
+                                          processing_lease, redactor=redactor)
     callback_dispatcher = providers.Singleton(
         CallbackDispatcher, handle_callback, metrics,
         workers=settings.provided.callback_concurrency)

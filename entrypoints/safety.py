@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from adapters.platform_webhooks.signing import decode_secret
-from entrypoints.rotation_settings import rotation_problems, rotation_warnings
+from entrypoints.rotation_checks import rotation_problems, rotation_warnings
 from entrypoints.settings import IKHOKHA_PRODUCTION_URL, Settings
 
 _PLACEHOLDERS = ("changeme", "change-me", "your-", "placeholder", "xxx", "example", "test",

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-Get = Callable[..., "str | None"]
+from entrypoints.settings_errors import Get, SettingsError
+
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
@@ -21,8 +21,6 @@ def _list(raw: str | None) -> tuple[str, ...]:
 
 
 def _count(get: Get, name: str, default: int) -> int:
-    from entrypoints.settings import SettingsError
-
     raw = get(name, str(default)) or str(default)
     try:
         number = int(raw)
@@ -35,16 +33,12 @@ def _count(get: Get, name: str, default: int) -> int:
 
 def _prefix(raw: str) -> str:
     """The start of every rate-limit key in Redis: deployments sharing one Redis differ."""
-    from entrypoints.settings import SettingsError
-
     if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", raw):
         raise SettingsError("SKILLPAY_RATE_LIMIT_PREFIX must be 1-64 letters, digits or _.:-")
     return raw
 
 
 def trusted_networks(raw: tuple[str, ...]) -> tuple[str, ...]:
-    from entrypoints.settings import SettingsError
-
     for cidr in raw:
         try:
             ipaddress.ip_network(cidr, strict=False)
@@ -74,8 +68,6 @@ def local_hosts(port: int) -> tuple[str, ...]:
 
 
 def safety_settings(get: Get, env: str, *, public_url: str) -> dict[str, Any]:
-    from entrypoints.settings import SettingsError
-
     trusted_networks(_list(get("SKILLPAY_TRUSTED_PROXIES", "")))
     if (get("SKILLPAY_LOG_FORMAT") or "console") not in ("console", "json"):
         raise SettingsError("SKILLPAY_LOG_FORMAT must be console or json")

@@ -57,7 +57,7 @@ async def _run(host: str, port: int, sim_port: int) -> None:
         container = build_container(settings)
         demo = SandboxDemo()
         app = create_app(container, extra_routes=[sandbox_router(container, demo)])
-        tokens = {sub: app.state.tokens.mint(sub, role) for sub, role in DEMO_USERS}
+        tokens = {sub: container.tokens().mint(sub, role) for sub, role in DEMO_USERS}
         demo.tokens.update(tokens)
         print(_banner(settings.public_url, sim.base_url, tokens), flush=True)
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info",

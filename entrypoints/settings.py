@@ -13,6 +13,7 @@ from datetime import datetime
 
 from entrypoints.rotation_settings import rotation_settings
 from entrypoints.safety_settings import safety_settings
+from entrypoints.settings_errors import SettingsError
 
 IKHOKHA_PRODUCTION_URL = "https://api.ikhokha.com/public-api/v1/api"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./skillpay.db"
@@ -32,10 +33,6 @@ _FALLBACKS = {
 }
 SECRET_NAMES = frozenset({"IKHOKHA_APP_SECRET", "IKHOKHA_WEBHOOK_SECRET", "SKILLPAY_JWT_SECRET",
                           "SKILLPAY_PLATFORM_WEBHOOK_SECRET"})
-
-
-class SettingsError(ValueError):
-    """The environment cannot be turned into settings; one line per problem."""
 
 
 def _bool(value: str, name: str) -> bool:

@@ -1,8 +1,10 @@
 """A fake payment gateway that records state, so tests assert on what happened.
 
 Outcomes are set per paylink (`settle`) or for every new paylink (`auto_outcome`);
-failures are queued per call name (`fail_next`). Callbacks are JSON signed with
-HMAC-SHA256 over the raw body in `ik-sign`, like the real one but without its quirks.
+failures are queued per call name (`fail_next`); a transport failure queued there (an
+OSError or TimeoutError) leaves classified, as from the iK Pay adapter. Callbacks are
+JSON signed with HMAC-SHA256 over the raw body in `ik-sign`, like the real one but
+without its quirks.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from adapters.ikhokha.failures import from_exception
 from application.ports import (
     CallbackNotice,
     Clock,
@@ -97,7 +100,11 @@ class FakeGateway:
     def _call(self, name: str) -> None:
         self.calls.append(name)
         if self._failures[name]:
-            raise self._failures[name].popleft()
+            failure = self._failures[name].popleft()
+            if isinstance(failure, (OSError, TimeoutError)):
+                # A transport failure leaves as the real adapter reports it: classified.
+                raise from_exception(failure) from failure
+            raise failure
 
     # -- the port ----------------------------------------------------------------------
     async def create_paylink(self, request: PaylinkRequest) -> Paylink:

@@ -30,10 +30,10 @@ from application.ports import (
     Clock,
     Paylink,
     PaylinkRequest,
+    PreviousSecretObserver,
     RefundMode,
     RefundResult,
 )
-from application.ports_metrics import PreviousSecretObserver
 from application.secret_rotation import RotatingSecret, SecretRotation
 from domain.classification import ClassifiedFailure
 from domain.gateway_report import GatewayReport

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from adapters.memory.store import MemoryStore
-from application.ports_analytics import (
+from application.ports import (
     DEFAULT_REASON,
     PAID_STATUSES,
     AnalyticsFacts,

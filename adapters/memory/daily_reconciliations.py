@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from application.ports_daily_reconciliation import DailyRun, DailyRunStatus
+from application.ports import DailyRun, DailyRunStatus
 
 
 class MemoryDailyReconciliationLeases:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from adapters.memory.store import MemoryStore
-from application.ports_metrics import GatewayCall, PaymentPoint, StatusTotal
+from application.ports import GatewayCall, PaymentPoint, StatusTotal
 from domain.payment import Payment
 
 

@@ -1,35 +1,33 @@
-"""Repositories over a unit of work's view: its own changes first, then committed rows."""
+"""Repositories over a unit of work's MemoryView: its own changes first, then committed
+rows."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from adapters.memory.store import MemoryStore
+from adapters.memory.view import MemoryView
 from application.ports import AuditEntry, InboxItem, Page, PageRequest, PaymentFilter
 from domain.enrollment import HOLDING, Enrollment
 from domain.payment import OPEN, Payment
 from domain.refund import Refund, RefundStatus
 
-if TYPE_CHECKING:
-    from adapters.memory.store import MemoryStore
-    from adapters.memory.unit_of_work import MemoryUnitOfWork
-
 
 class MemoryPayments:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, view: MemoryView) -> None:
+        self._view = view
 
     async def add(self, payment: Payment) -> None:
-        self._uow.stage_new("payments", payment)
+        self._view.stage_new("payments", payment)
 
     async def get(self, payment_id: str) -> Payment | None:
-        return self._uow.load("payments", payment_id)  # type: ignore[return-value]
+        return self._view.load("payments", payment_id)  # type: ignore[return-value]
 
     async def _find(self, match: object) -> list[Payment]:
-        ids = [p.id for p in self._uow.all_rows("payments") if match(p)]  # type: ignore[operator, attr-defined]
-        return [p for p in (self._uow.load("payments", i) for i in ids) if p is not None]
+        ids = [p.id for p in self._view.all_rows("payments") if match(p)]  # type: ignore[operator, attr-defined]
+        return [p for p in (self._view.load("payments", i) for i in ids) if p is not None]
 
     async def get_by_paylink(self, paylink_id: str) -> Payment | None:
         found = await self._find(lambda p: p.paylink_id == paylink_id)
@@ -58,86 +56,86 @@ class MemoryPayments:
         def keep(p: Payment) -> bool:
             return where.admits(p, page.after)
 
-        rows: list[Payment] = [p for p in self._uow.all_rows("payments") if keep(p)]  # type: ignore[misc]
+        rows: list[Payment] = [p for p in self._view.all_rows("payments") if keep(p)]  # type: ignore[misc]
         rows.sort(key=lambda p: (p.created_at, p.id), reverse=True)
-        chosen = [p for p in (self._uow.load("payments", r.id) for r in rows[:page.limit]) if p]
+        chosen = [p for p in (self._view.load("payments", r.id) for r in rows[:page.limit]) if p]
         return Page(items=chosen, has_more=len(rows) > page.limit)
 
     async def created_between(self, start: datetime, end: datetime, *,
                               after: tuple[datetime, str] | None, limit: int) -> list[Payment]:
-        rows = sorted((p for p in self._uow.all_rows("payments")
+        rows = sorted((p for p in self._view.all_rows("payments")
                        if start <= p.created_at < end
                        and (after is None or (p.created_at, p.id) > after)),
                       key=lambda p: (p.created_at, p.id))
-        return [p for p in (self._uow.load("payments", r.id) for r in rows[:limit]) if p]
+        return [p for p in (self._view.load("payments", r.id) for r in rows[:limit]) if p]
 
 
 class MemoryEnrollments:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, view: MemoryView) -> None:
+        self._view = view
 
     async def add(self, enrollment: Enrollment) -> None:
-        self._uow.stage_new("enrollments", enrollment)
+        self._view.stage_new("enrollments", enrollment)
 
     async def get(self, enrollment_id: str) -> Enrollment | None:
-        return self._uow.load("enrollments", enrollment_id)  # type: ignore[return-value]
+        return self._view.load("enrollments", enrollment_id)  # type: ignore[return-value]
 
     async def holding(self, student_id: str, course_id: str) -> Enrollment | None:
-        ids = [e.id for e in self._uow.all_rows("enrollments")  # type: ignore[attr-defined]
+        ids = [e.id for e in self._view.all_rows("enrollments")  # type: ignore[attr-defined]
                if e.student_id == student_id and e.course_id == course_id]
-        found = [e for e in (self._uow.load("enrollments", i) for i in ids)
+        found = [e for e in (self._view.load("enrollments", i) for i in ids)
                  if e is not None and e.status in HOLDING]  # type: ignore[attr-defined]
         return found[0] if found else None  # type: ignore[return-value]
 
 
 class MemoryRefunds:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, view: MemoryView) -> None:
+        self._view = view
 
     async def add(self, refund: Refund) -> None:
-        self._uow.stage_new("refunds", refund)
+        self._view.stage_new("refunds", refund)
 
     async def get(self, refund_id: str) -> Refund | None:
-        return self._uow.load("refunds", refund_id)  # type: ignore[return-value]
+        return self._view.load("refunds", refund_id)  # type: ignore[return-value]
 
     async def for_payment(self, payment_id: str) -> list[Refund]:
-        ids = [r.id for r in self._uow.all_rows("refunds") if r.payment_id == payment_id]  # type: ignore[attr-defined]
-        return [r for r in (self._uow.load("refunds", i) for i in ids) if r is not None]
+        ids = [r.id for r in self._view.all_rows("refunds") if r.payment_id == payment_id]  # type: ignore[attr-defined]
+        return [r for r in (self._view.load("refunds", i) for i in ids) if r is not None]
 
     async def pending_before(self, cutoff: datetime, limit: int) -> list[Refund]:
-        rows = sorted((r for r in self._uow.all_rows("refunds")
+        rows = sorted((r for r in self._view.all_rows("refunds")
                        if r.status is RefundStatus.PENDING and r.updated_at <= cutoff),  # type: ignore[attr-defined]
                       key=lambda r: (r.updated_at, r.id))[:limit]  # type: ignore[attr-defined]
-        return [r for r in (self._uow.load("refunds", x.id) for x in rows) if r is not None]
+        return [r for r in (self._view.load("refunds", x.id) for x in rows) if r is not None]
 
 
 class MemoryAudit:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, view: MemoryView) -> None:
+        self._view = view
 
     async def append(self, entry: AuditEntry) -> None:
-        self._uow.staged_audit.append(entry)
+        self._view.staged_audit.append(entry)
 
     async def for_entities(self, entity_ids: Sequence[str]) -> list[AuditEntry]:
         wanted = set(entity_ids)
-        return [e for e in self._uow.store.audit if e.entity_id in wanted]
+        return [e for e in self._view.store.audit if e.entity_id in wanted]
 
 
 class MemoryInbox:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, view: MemoryView) -> None:
+        self._view = view
 
     async def record(self, item: InboxItem) -> bool:
         if await self.by_dedupe_key(item.dedupe_key) is not None:
             return False
-        self._uow.staged_inbox[item.id] = item
+        self._view.staged_inbox[item.id] = item
         return True
 
     async def get(self, item_id: str) -> InboxItem | None:
-        return self._uow.staged_inbox.get(item_id) or self._uow.store.inbox.get(item_id)
+        return self._view.staged_inbox.get(item_id) or self._view.store.inbox.get(item_id)
 
     async def by_dedupe_key(self, dedupe_key: str) -> InboxItem | None:
-        for item in [*self._uow.staged_inbox.values(), *self._uow.store.inbox.values()]:
+        for item in [*self._view.staged_inbox.values(), *self._view.store.inbox.values()]:
             if item.dedupe_key == dedupe_key:
                 return item
         return None
@@ -147,12 +145,12 @@ class MemoryInbox:
         item = await self.get(item_id)
         if item is not None:
             attempts = item.attempts + (1 if status == "failed" else 0)
-            self._uow.staged_inbox[item_id] = replace(
+            self._view.staged_inbox[item_id] = replace(
                 item, status=status, last_error=error, attempts=attempts,
                 next_attempt_at=next_attempt_at or item.next_attempt_at)
 
     async def for_paylink(self, paylink_id: str, limit: int) -> list[InboxItem]:
-        found = [i for i in self._uow.store.inbox.values() if i.paylink_id == paylink_id]
+        found = [i for i in self._view.store.inbox.values() if i.paylink_id == paylink_id]
         return sorted(found, key=lambda i: (i.received_at, i.id))[:limit]
 
     async def lease(self, now: datetime, fresh_until: datetime, until: datetime,
@@ -162,15 +160,15 @@ class MemoryInbox:
                 return item.next_attempt_at <= now
             return item.received_at <= fresh_until
 
-        waiting = sorted((i for i in self._uow.store.inbox.values()
+        waiting = sorted((i for i in self._view.store.inbox.values()
                           if i.status in ("received", "failed") and due(i)),
                          key=lambda i: (i.received_at, i.id))[:limit]
         leased = [replace(i, next_attempt_at=until) for i in waiting]
-        self._uow.staged_inbox.update((i.id, i) for i in leased)
+        self._view.staged_inbox.update((i.id, i) for i in leased)
         return leased
 
     async def pending(self, limit: int) -> list[InboxItem]:
-        items = [i for i in self._uow.store.inbox.values() if i.status in ("received", "failed")]
+        items = [i for i in self._view.store.inbox.values() if i.status in ("received", "failed")]
         return sorted(items, key=lambda i: i.received_at)[:limit]
 
 

@@ -6,8 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from application.ports import AuditEntry, InboxItem, StoredResponse
-from application.ports_metrics import GatewayCall
+from application.ports import AuditEntry, GatewayCall, InboxItem, StoredResponse
 from domain.enrollment import Enrollment
 from domain.events import DomainEvent
 from domain.payment import Payment

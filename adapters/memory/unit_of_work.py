@@ -8,7 +8,6 @@ applies everything at once under the store lock — or nothing.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import fields
 from typing import Any
 
@@ -20,9 +19,9 @@ from adapters.memory.repositories import (
     MemoryRefunds,
 )
 from adapters.memory.store import MemoryStore
+from adapters.memory.view import MemoryView, private_copy
 from application.audit import audit_entries_for
 from application.errors import ConcurrentUpdate
-from application.ports import AuditEntry, InboxItem
 from domain.enrollment import HOLDING
 from domain.events import DomainEvent
 from domain.payment import OPEN, Payment
@@ -35,54 +34,21 @@ def _state(entity: Any) -> tuple[Any, ...]:
                  ("events", "version"))
 
 
-def _private_copy(entity: Any) -> Any:
-    clone = copy.copy(entity)
-    clone.events = []
-    return clone
-
-
 class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
-        self.payments = MemoryPayments(self)
-        self.enrollments = MemoryEnrollments(self)
-        self.refunds = MemoryRefunds(self)
-        self.audit = MemoryAudit(self)
-        self.webhook_inbox = MemoryInbox(self)
-        self._loaded: dict[tuple[str, str], tuple[Any, int]] = {}
-        self._new: dict[tuple[str, str], Any] = {}
-        self.staged_audit: list[AuditEntry] = []
-        self.staged_inbox: dict[str, InboxItem] = {}
+        self.view = MemoryView(store)
+        self.payments = MemoryPayments(self.view)
+        self.enrollments = MemoryEnrollments(self.view)
+        self.refunds = MemoryRefunds(self.view)
+        self.audit = MemoryAudit(self.view)
+        self.webhook_inbox = MemoryInbox(self.view)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self._loaded.clear()
-        self._new.clear()
-        self.staged_audit.clear()
-        self.staged_inbox.clear()
-
-    # -- used by the repositories --------------------------------------------------------
-    def stage_new(self, kind: str, entity: Any) -> None:
-        self._new[(kind, entity.id)] = entity
-
-    def load(self, kind: str, entity_id: str) -> Any | None:
-        key = (kind, entity_id)
-        if key in self._new:
-            return self._new[key]
-        if key not in self._loaded:
-            row = self.store.table(kind).get(entity_id)
-            if row is None:
-                return None
-            self._loaded[key] = (_private_copy(row), row.version)  # type: ignore[attr-defined]
-        return self._loaded[key][0]
-
-    def all_rows(self, kind: str) -> list[Any]:
-        rows = dict(self.store.table(kind))
-        rows.update({k[1]: v for k, v in self._new.items() if k[0] == kind})
-        rows.update({k[1]: v[0] for k, v in self._loaded.items() if k[0] == kind})
-        return list(rows.values())
+        self.view.clear()
 
     # -- commit --------------------------------------------------------------------------
     async def commit(self) -> list[DomainEvent]:
@@ -90,23 +56,20 @@ class MemoryUnitOfWork:
             changed = self._check_versions()
             self._check_constraints()
             events: list[DomainEvent] = []
-            for (kind, entity_id), entity in [*self._new.items(), *changed]:
+            for (kind, entity_id), entity in [*self.view.new.items(), *changed]:
                 events.extend(entity.events)
                 entity.events = []
                 entity.version += 1
-                self.store.table(kind)[entity_id] = _private_copy(entity)
-            self.store.audit.extend([*self.staged_audit, *audit_entries_for(events)])
-            self.store.inbox.update(self.staged_inbox)
+                self.store.table(kind)[entity_id] = private_copy(entity)
+            self.store.audit.extend([*self.view.staged_audit, *audit_entries_for(events)])
+            self.store.inbox.update(self.view.staged_inbox)
             self.store.published.extend(events)
-        self._new.clear()
-        self._loaded.clear()
-        self.staged_audit.clear()
-        self.staged_inbox.clear()
+        self.view.clear()
         return events
 
     def _check_versions(self) -> list[tuple[tuple[str, str], Any]]:
         changed = []
-        for (kind, entity_id), (entity, version) in self._loaded.items():
+        for (kind, entity_id), (entity, version) in self.view.loaded.items():
             stored = self.store.table(kind)[entity_id]
             if _state(entity) == _state(stored) and not entity.events:
                 continue
@@ -116,15 +79,16 @@ class MemoryUnitOfWork:
         return changed
 
     def _check_constraints(self) -> None:
-        for kind, entity_id in self._new:
+        for kind, entity_id in self.view.new:
             if entity_id in self.store.table(kind):
                 raise ConcurrentUpdate(f"{kind[:-1]} {entity_id} already exists")
-        for item in self.staged_inbox.values():
+        for item in self.view.staged_inbox.values():
             for other in self.store.inbox.values():
                 if other.dedupe_key == item.dedupe_key and other.id != item.id:
                     raise ConcurrentUpdate("callback already recorded")
-        self._check_payments([e for (k, _), e in self._new.items() if k == "payments"]
-                             + [e for (k, _), (e, _v) in self._loaded.items() if k == "payments"])
+        view = self.view
+        self._check_payments([e for (k, _), e in view.new.items() if k == "payments"]
+                             + [e for (k, _), (e, _v) in view.loaded.items() if k == "payments"])
         self._check_one_per(
             "enrollments", lambda e: e.status in HOLDING,
             lambda e: (e.student_id, e.course_id), "an enrollment for this course exists")
@@ -137,9 +101,9 @@ class MemoryUnitOfWork:
         """The partial unique indexes of the SQL schema, judged on the state this commit
         would leave: committed rows overlaid with this unit of work's rows."""
         final = dict(self.store.table(kind))
-        final.update({i: e for (k, i), e in self._new.items() if k == kind})
-        final.update({i: e for (k, i), (e, _v) in self._loaded.items() if k == kind})
-        mine = {i for (k, i) in [*self._new, *self._loaded] if k == kind}
+        final.update({i: e for (k, i), e in self.view.new.items() if k == kind})
+        final.update({i: e for (k, i), (e, _v) in self.view.loaded.items() if k == kind})
+        mine = {i for (k, i) in [*self.view.new, *self.view.loaded] if k == kind}
         taken: dict[Any, str] = {}
         for entity_id, entity in final.items():
             if not counts(entity):

@@ -14,8 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from application.ports import Notifier
-from application.ports_metrics import Metrics
+from application.ports import Metrics, Notifier
 from domain.events import DomainEvent
 
 log = logging.getLogger("adapters.metrics")

@@ -12,12 +12,14 @@ from typing import Any, TypeVar
 from application.ports import (
     CallbackNotice,
     Clock,
+    GatewayCall,
+    GatewayCallLog,
+    Metrics,
     Paylink,
     PaylinkRequest,
     PaymentGateway,
     RefundResult,
 )
-from application.ports_metrics import GatewayCall, GatewayCallLog, Metrics
 from domain.classification import classify
 from domain.gateway_report import GatewayReport
 from domain.money import Money

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import write_transaction
 from adapters.sql.record_tables import InboxRow
+from adapters.sql.unavailable import connect
 from application.ports import InboxItem
 
 _I = InboxRow.__table__  # type: ignore[attr-defined]
@@ -53,7 +54,7 @@ class SqlCallbackIntake:
                 return (await conn.execute(self._store, values)).first() is not None
         left_to_any = item.next_attempt_at is not None and item.next_attempt_at <= item.received_at
         statement: Any = self._store_and_wake if left_to_any else self._store
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
             stored = (await auto.execute(statement, values)).first() is not None
             await auto.commit()  # ends SQLAlchemy's logical transaction; nothing is sent

@@ -19,7 +19,8 @@ from sqlmodel import Field, SQLModel
 
 from adapters.sql.column_types import status_check, timestamp_column
 from adapters.sql.engine import is_sqlite, write_transaction
-from application.ports_daily_reconciliation import DailyRun, DailyRunStatus
+from adapters.sql.unavailable import connect
+from application.ports import DailyRun, DailyRunStatus
 
 
 class DailyReconciliationRow(SQLModel, table=True):
@@ -86,7 +87,7 @@ class SqlDailyReconciliationLeases:
                                   .order_by(_t.c.day))
 
     async def first_day(self) -> date | None:
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             return (await conn.execute(select(func.min(_t.c.day)))).scalar_one_or_none()
 
     async def latest_done(self) -> DailyRun | None:
@@ -95,6 +96,6 @@ class SqlDailyReconciliationLeases:
         return found[0] if found else None
 
     async def _select(self, statement: object) -> list[DailyRun]:
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             rows = (await conn.execute(statement)).mappings().all()  # type: ignore[call-overload]
         return [DailyReconciliationRow(**row).to_domain() for row in rows]

@@ -34,6 +34,8 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from adapters.sql.unavailable import storage_guard
+
 SQLITE_BUSY_TIMEOUT_MS = 15000
 POOL_RECYCLE_S = 1800
 POOL_SIZE = 20
@@ -96,6 +98,8 @@ async def writing(engine: AsyncEngine) -> AsyncIterator[None]:
 @contextlib.asynccontextmanager
 async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """One short write transaction: connection, then the writer lock, then BEGIN;
-    commits on success, rolls back on error."""
-    async with engine.connect() as conn, writing(engine), conn.begin():
-        yield conn
+    commits on success, rolls back on error. The database unreachable on the way leaves
+    as StorageUnavailable (adapters/sql/unavailable.py)."""
+    with storage_guard():
+        async with engine.connect() as conn, writing(engine), conn.begin():
+            yield conn

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import write_transaction
 from adapters.sql.record_tables import IdempotencyKeyRow
+from adapters.sql.unavailable import connect
 from application.ports import IdempotencyClaim, IdempotencyOutcome, StoredResponse
 
 REPLAY_WINDOW = timedelta(hours=24)
@@ -45,7 +46,7 @@ class SqlIdempotencyStore:
                     index_elements=["scope", "key"]))
             if inserted == 1:
                 return _STARTED
-            async with self._engine.connect() as conn:
+            async with connect(self._engine) as conn:
                 row = (await conn.execute(select(_T).where(*mine))).mappings().first()
             if row is None:
                 continue  # released or reaped in between: try to insert again

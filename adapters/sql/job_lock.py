@@ -20,6 +20,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sql.unavailable import storage_guard
+
 _NAMESPACE = 0x534B  # "SK": keeps our lock ids apart from anyone else's on the server
 
 
@@ -38,11 +40,13 @@ class SqlJobLock:
         if self._engine.dialect.name != "postgresql":
             yield True
             return
-        async with self._engine.connect() as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            key = lock_key(job)
-            mine = bool((await auto.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                            {"k": key})).scalar())
+        async with contextlib.AsyncExitStack() as stack:
+            with storage_guard():  # the taking only: the job's own failures are its own
+                conn = await stack.enter_async_context(self._engine.connect())
+                auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                key = lock_key(job)
+                mine = bool((await auto.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                                {"k": key})).scalar())
             try:
                 yield mine
             finally:

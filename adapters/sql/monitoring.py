@@ -16,7 +16,8 @@ from adapters.sql.engine import write_transaction
 from adapters.sql.monitoring_tables import GatewayCallRow
 from adapters.sql.record_tables import OutboxRow
 from adapters.sql.tables import PaymentRow
-from application.ports_metrics import GatewayCall, PaymentPoint, StatusTotal
+from adapters.sql.unavailable import connect
+from application.ports import GatewayCall, PaymentPoint, StatusTotal
 from domain.payment import Payment
 
 log = logging.getLogger("adapters.sql.monitoring")
@@ -44,7 +45,7 @@ class SqlMonitoringQueries:
         statement = (select(_P.c.status, _P.c.currency, func.count(), func.sum(_P.c.amount_minor))
                      .where(_P.c.created_at >= since)
                      .group_by(_P.c.status, _P.c.currency).order_by(_P.c.status, _P.c.currency))
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             rows = (await conn.execute(statement)).all()
         return [StatusTotal(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]
 
@@ -52,7 +53,7 @@ class SqlMonitoringQueries:
         statement = (select(_P.c.created_at, _P.c.status, _P.c.failure_code)
                      .where(_P.c.created_at >= since)
                      .order_by(_P.c.created_at.desc(), _P.c.id.desc()).limit(limit))
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             rows = (await conn.execute(statement)).all()
         return [PaymentPoint(r[0], r[1], r[2]) for r in rows]
 
@@ -60,14 +61,14 @@ class SqlMonitoringQueries:
         statement = (select(_G.c.endpoint, _G.c.outcome, _G.c.duration_ms, _G.c.at)
                      .where(_G.c.at >= since).order_by(_G.c.at.desc(), _G.c.seq.desc())
                      .limit(limit))
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             rows = (await conn.execute(statement)).all()
         return [GatewayCall(r[0], r[1], int(r[2]), r[3]) for r in rows]
 
     async def needing_review(self, limit: int) -> list[Payment]:
         statement = (select(PaymentRow).where(_P.c.review_reason.is_not(None))
                      .order_by(_P.c.updated_at.desc(), _P.c.id.desc()).limit(limit))
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             rows = (await conn.execute(statement)).all()
         return [PaymentRow.model_validate(dict(r._mapping)).to_domain() for r in rows]
 
@@ -75,7 +76,7 @@ class SqlMonitoringQueries:
         """Unrelayed outbox rows and the age in seconds of the oldest (0 when none)."""
         statement = select(func.count(), func.min(_O.c.created_at)).where(
             _O.c.relayed_at.is_(None))
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             count, oldest = (await conn.execute(statement)).one()
         return int(count), _age(oldest, now)
 
@@ -83,7 +84,7 @@ class SqlMonitoringQueries:
         """Seconds since the oldest payment still pending (paylink out, no answer)."""
         statement = select(func.min(_P.c.created_at)).where(
             _P.c.status == "pending")
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             oldest = (await conn.execute(statement)).scalar()
         return _age(oldest, now)
 

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sql.engine import is_sqlite, write_transaction
 from adapters.sql.event_codec import decode_event, encode_event
 from adapters.sql.record_tables import OutboxRow
+from adapters.sql.unavailable import connect
 from application.ports import Clock, Notifier
 from application.probes import AFTER_RELAY_PUBLISH, NoProbe, Probe
 from domain.events import DomainEvent
@@ -51,14 +52,14 @@ class OutboxRelay:
         unrelayed = (select(_O.c.seq, _O.c.name, _O.c.payload)
                      .where(_O.c.relayed_at.is_(None)).order_by(_O.c.seq).limit(limit))
         if is_sqlite(self._engine):
-            async with self._engine.connect() as conn:
+            async with connect(self._engine) as conn:
                 rows = (await conn.execute(unrelayed)).all()
             if rows:
                 await self._publish(rows)
                 async with write_transaction(self._engine) as conn:
                     await self._mark(conn, rows)
             return len(rows)
-        async with self._engine.connect() as conn, conn.begin():
+        async with connect(self._engine) as conn, conn.begin():
             rows = (await conn.execute(unrelayed.with_for_update(skip_locked=True))).all()
             if rows:
                 await self._publish(rows)

@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from adapters.sql.column_types import timestamp_column
 from adapters.sql.engine import write_transaction
+from adapters.sql.unavailable import connect
 from application.reconciliation.report import ReconciliationReport
 
 
@@ -73,6 +74,6 @@ class SqlReconciliationReports:
         return await self._select(statement)
 
     async def _select(self, statement: object) -> list[ReconciliationReport]:
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             rows = (await conn.execute(statement)).mappings().all()  # type: ignore[call-overload]
         return [ReconciliationReportRow(**row).to_domain() for row in rows]

@@ -1,8 +1,8 @@
-"""The audit log and the webhook inbox over a SqlUnitOfWork.
+"""The audit log and the webhook inbox over a unit of work's SqlSession.
 
-Both stage their writes in the unit of work, so a callback is recorded together with
-the effects of processing it, or not at all. Reads of other transactions' work see
-committed rows only, as in the memory adapter.
+Both stage their writes in the session the unit of work commits, so a callback is
+recorded together with the effects of processing it, or not at all. Reads of other
+transactions' work see committed rows only, as in the memory adapter.
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
 
 from adapters.sql.record_tables import AuditEntryRow, InboxRow
+from adapters.sql.session import SqlSession
 from application.ports import AuditEntry, InboxItem
-
-if TYPE_CHECKING:
-    from adapters.sql.unit_of_work import SqlUnitOfWork
 
 _A = AuditEntryRow.__table__.c  # type: ignore[attr-defined]
 _I = InboxRow.__table__.c  # type: ignore[attr-defined]
@@ -28,39 +25,39 @@ WAITING = ("received", "failed")
 class SqlAudit:
     """Append-only: entries are inserted on commit and never updated or deleted."""
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
 
     async def append(self, entry: AuditEntry) -> None:
-        self._uow.staged_audit.append(entry)
+        self._session.staged_audit.append(entry)
 
     async def for_entities(self, entity_ids: Sequence[str]) -> list[AuditEntry]:
         if not entity_ids:
             return []
-        rows = await self._uow.select_rows(
+        rows = await self._session.select_rows(
             select(AuditEntryRow.__table__).where(_A.entity_id.in_(list(entity_ids)))  # type: ignore[attr-defined]
             .order_by(_A.seq))
         return [AuditEntryRow(**row).to_domain() for row in rows]
 
 
 class SqlInbox:
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
 
     async def record(self, item: InboxItem) -> bool:
         if await self.by_dedupe_key(item.dedupe_key) is not None:
             return False
-        self._uow.staged_inbox[item.id] = item
+        self._session.staged_inbox[item.id] = item
         return True
 
     async def get(self, item_id: str) -> InboxItem | None:
-        staged = self._uow.staged_inbox.get(item_id)
+        staged = self._session.staged_inbox.get(item_id)
         if staged is not None:
             return staged
         return await self._stored(_I.id == item_id)
 
     async def by_dedupe_key(self, dedupe_key: str) -> InboxItem | None:
-        for item in self._uow.staged_inbox.values():
+        for item in self._session.staged_inbox.values():
             if item.dedupe_key == dedupe_key:
                 return item
         return await self._stored(_I.dedupe_key == dedupe_key)
@@ -70,12 +67,12 @@ class SqlInbox:
         item = await self.get(item_id)
         if item is not None:
             attempts = item.attempts + (1 if status == "failed" else 0)
-            self._uow.staged_inbox[item_id] = replace(
+            self._session.staged_inbox[item_id] = replace(
                 item, status=status, last_error=error, attempts=attempts,
                 next_attempt_at=next_attempt_at or item.next_attempt_at)
 
     async def for_paylink(self, paylink_id: str, limit: int) -> list[InboxItem]:
-        rows = await self._uow.select_rows(
+        rows = await self._session.select_rows(
             select(InboxRow.__table__).where(_I.paylink_id == paylink_id)  # type: ignore[attr-defined]
             .order_by(_I.received_at, _I.id).limit(limit))
         return [InboxRow(**row).to_domain() for row in rows]
@@ -84,27 +81,27 @@ class SqlInbox:
                     limit: int) -> list[InboxItem]:
         due = or_(_I.next_attempt_at <= now,
                   and_(_I.next_attempt_at.is_(None), _I.received_at <= fresh_until))
-        rows = await self._uow.select_rows(
+        rows = await self._session.select_rows(
             select(InboxRow.__table__).where(_I.status.in_(WAITING), due)  # type: ignore[attr-defined]
             .order_by(_I.received_at, _I.id).limit(limit)
             .with_for_update(skip_locked=True))  # SQLite: ignored; its writer is single
         items = []
         for row in rows:
-            self._uow.stored_inbox_ids.add(row["id"])
+            self._session.stored_inbox_ids.add(row["id"])
             item = replace(InboxRow(**row).to_domain(), next_attempt_at=until)
-            self._uow.staged_inbox[item.id] = item
+            self._session.staged_inbox[item.id] = item
             items.append(item)
         return items
 
     async def pending(self, limit: int) -> list[InboxItem]:
-        rows = await self._uow.select_rows(
+        rows = await self._session.select_rows(
             select(InboxRow.__table__).where(_I.status.in_(WAITING))  # type: ignore[attr-defined]
             .order_by(_I.received_at, _I.id).limit(limit))
         return [InboxRow(**row).to_domain() for row in rows]
 
     async def _stored(self, condition: object) -> InboxItem | None:
-        rows = await self._uow.select_rows(select(InboxRow.__table__).where(condition))  # type: ignore[attr-defined, arg-type]
+        rows = await self._session.select_rows(select(InboxRow.__table__).where(condition))  # type: ignore[attr-defined, arg-type]
         if not rows:
             return None
-        self._uow.stored_inbox_ids.add(rows[0]["id"])
+        self._session.stored_inbox_ids.add(rows[0]["id"])
         return InboxRow(**rows[0]).to_domain()

@@ -1,4 +1,4 @@
-"""Payment, enrollment and refund repositories over a SqlUnitOfWork.
+"""Payment, enrollment and refund repositories over a unit of work's SqlSession.
 
 Queries see what the memory adapter sees: committed rows overlaid with this unit of
 work's own additions and changes. SQL narrows the candidates; the same predicate then
@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select, tuple_
 
+from adapters.sql.session import SqlSession
 from adapters.sql.tables import EnrollmentRow, PaymentRow, RefundRow
 from application.ports import Page, PageRequest, PaymentFilter
 from domain.enrollment import HOLDING, Enrollment
 from domain.payment import OPEN, Payment
 from domain.refund import Refund, RefundStatus
-
-if TYPE_CHECKING:
-    from adapters.sql.unit_of_work import SqlUnitOfWork
 
 _P = PaymentRow.__table__.c  # type: ignore[attr-defined]
 _R = RefundRow.__table__.c  # type: ignore[attr-defined]
@@ -35,18 +33,18 @@ def _newest_first(items: list[Any]) -> list[Any]:
 class _Repository:
     kind = ""
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
 
     async def add(self, entity: Any) -> None:
-        self._uow.identity.add_new(self.kind, entity)
+        self._session.identity.add_new(self.kind, entity)
 
     async def get(self, entity_id: str) -> Any | None:
-        return await self._uow.load(self.kind, entity_id)
+        return await self._session.load(self.kind, entity_id)
 
     async def _find(self, statement: Any, keep: Callable[[Any], bool]) -> list[Any]:
-        found = await self._uow.select_entities(self.kind, statement)
-        pool = {e.id: e for e in [*found, *self._uow.identity.entities(self.kind)]}
+        found = await self._session.select_entities(self.kind, statement)
+        pool = {e.id: e for e in [*found, *self._session.identity.entities(self.kind)]}
         return sorted((e for e in pool.values() if keep(e)), key=lambda e: (e.created_at, e.id))
 
 
@@ -54,7 +52,7 @@ class SqlPayments(_Repository):
     kind = "payments"
 
     async def get(self, payment_id: str) -> Payment | None:
-        return await self._uow.load(self.kind, payment_id)  # type: ignore[no-any-return]
+        return await self._session.load(self.kind, payment_id)  # type: ignore[no-any-return]
 
     async def get_by_paylink(self, paylink_id: str) -> Payment | None:
         found = await self._find(select(PaymentRow.__table__).where(_P.paylink_id == paylink_id),  # type: ignore[attr-defined]
@@ -98,11 +96,11 @@ class SqlPayments(_Repository):
         def keep(p: Payment) -> bool:
             return where.admits(p, page.after)
 
-        mine = self._uow.identity.entities(self.kind)
+        mine = self._session.identity.entities(self.kind)
         statement = (select(PaymentRow.__table__).where(*_conditions(where, page))  # type: ignore[attr-defined]
                      .order_by(_P.created_at.desc(), _P.id.desc())
                      .limit(page.limit + 1 + len(mine)))
-        found = await self._uow.select_entities(self.kind, statement)
+        found = await self._session.select_entities(self.kind, statement)
         pool = {p.id: p for p in [*found, *mine]}
         rows = _newest_first([p for p in pool.values() if keep(p)])
         return Page(items=rows[:page.limit], has_more=len(rows) > page.limit)
@@ -116,10 +114,10 @@ class SqlPayments(_Repository):
         conditions = [_P.created_at >= start, _P.created_at < end]
         if after is not None:
             conditions.append(tuple_(_P.created_at, _P.id) > tuple_(*after))
-        mine = self._uow.identity.entities(self.kind)
+        mine = self._session.identity.entities(self.kind)
         statement = (select(PaymentRow.__table__).where(*conditions)  # type: ignore[attr-defined]
                      .order_by(_P.created_at, _P.id).limit(limit + len(mine)))
-        found = await self._uow.select_entities(self.kind, statement)
+        found = await self._session.select_entities(self.kind, statement)
         pool = {p.id: p for p in [*found, *mine]}
         return sorted((p for p in pool.values() if keep(p)),
                       key=lambda p: (p.created_at, p.id))[:limit]
@@ -147,7 +145,7 @@ class SqlEnrollments(_Repository):
     kind = "enrollments"
 
     async def get(self, enrollment_id: str) -> Enrollment | None:
-        return await self._uow.load(self.kind, enrollment_id)  # type: ignore[no-any-return]
+        return await self._session.load(self.kind, enrollment_id)  # type: ignore[no-any-return]
 
     async def holding(self, student_id: str, course_id: str) -> Enrollment | None:
         def keep(e: Enrollment) -> bool:
@@ -165,7 +163,7 @@ class SqlRefunds(_Repository):
     kind = "refunds"
 
     async def get(self, refund_id: str) -> Refund | None:
-        return await self._uow.load(self.kind, refund_id)  # type: ignore[no-any-return]
+        return await self._session.load(self.kind, refund_id)  # type: ignore[no-any-return]
 
     async def for_payment(self, payment_id: str) -> list[Refund]:
         statement = select(RefundRow.__table__).where(_R.payment_id == payment_id)  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 from adapters.sql import (  # noqa: F401  (registers the tables)
+    analytics_tables,
     daily_reconciliations,
     delivery_tables,
     monitoring_tables,

@@ -17,16 +17,21 @@ it started whether or not a transaction is open, so the reads see exactly what t
 saw inside one (SQLite's driver never opened a transaction for a SELECT anyway); what
 keeps the writes right is unchanged: the version check on every update, the
 constraints on every insert, and SQLite's single writer.
+
+The connection, the identity map and the staged writes live in a `SqlSession`
+(session.py), which the repositories read through; the database unreachable leaves as
+StorageUnavailable (unavailable.py).
 """
 
 from __future__ import annotations
 
 from typing import Any, Self
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sql.analytics_rollup import record_rollups
 from adapters.sql.conflicts import is_conflict
 from adapters.sql.engine import writing
 from adapters.sql.identity_map import KINDS, IdentityMap, Tracked
@@ -34,102 +39,68 @@ from adapters.sql.outbox import outbox_values
 from adapters.sql.record_repositories import SqlAudit, SqlInbox
 from adapters.sql.record_tables import AuditEntryRow, InboxRow, OutboxRow
 from adapters.sql.repositories import SqlEnrollments, SqlPayments, SqlRefunds
+from adapters.sql.session import SqlSession
+from adapters.sql.unavailable import storage_guard
 from application.audit import audit_entries_for
 from application.errors import ConcurrentUpdate
-from application.ports import AuditEntry, InboxItem
+from application.ports import InboxItem
 from domain.events import DomainEvent
 
 
 class SqlUnitOfWork:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self.identity = IdentityMap()
-        self.staged_audit: list[AuditEntry] = []
-        self.staged_inbox: dict[str, InboxItem] = {}
-        self.stored_inbox_ids: set[str] = set()
-        self.payments = SqlPayments(self)
-        self.enrollments = SqlEnrollments(self)
-        self.refunds = SqlRefunds(self)
-        self.audit = SqlAudit(self)
-        self.webhook_inbox = SqlInbox(self)
-        self._conn: AsyncConnection | None = None
-        self._reads_autocommit = True
-        self._in_transaction = False
+        self.session = SqlSession(engine)
+        self.payments = SqlPayments(self.session)
+        self.enrollments = SqlEnrollments(self.session)
+        self.refunds = SqlRefunds(self.session)
+        self.audit = SqlAudit(self.session)
+        self.webhook_inbox = SqlInbox(self.session)
 
     async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        conn, self._conn = self._conn, None
-        self._in_transaction = False
-        self._reset()
-        if conn is not None:
-            try:
-                if conn.in_transaction():
-                    await conn.rollback()
-            finally:
-                await conn.close()
+        await self.session.close()
+
+    @property
+    def identity(self) -> IdentityMap:
+        return self.session.identity
 
     async def connection(self) -> AsyncConnection:
-        if self._conn is None:
-            conn = await self.engine.connect()
-            if self._reads_autocommit:  # local to the driver: no round trip
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
-            self._conn = conn
-        return self._conn
-
-    async def _transaction(self) -> AsyncConnection:
-        """The connection, in a transaction from now until commit (PostgreSQL: the
-        autocommit of the reads ends here; BEGIN goes out with the next statement)."""
-        if not self._reads_autocommit or self._in_transaction:
-            return await self.connection()
-        self._in_transaction = True
-        if self._conn is None:  # nothing read: a plain transactional connection
-            self._conn = await self.engine.connect()
-            return self._conn
-        conn = self._conn
-        if conn.in_transaction():
-            await conn.commit()  # ends the reads' autocommit bookkeeping; nothing sent
-        await conn.execution_options(
-            isolation_level=self.engine.dialect.default_isolation_level or "READ COMMITTED")
-        return conn
+        return await self.session.connection()
 
     async def execute(self, statement: Any) -> Any:
-        locking = getattr(statement, "_for_update_arg", None) is not None
-        conn = await (self._transaction() if locking else self.connection())
-        return await conn.execute(statement)
+        return await self.session.execute(statement)
 
     # -- commit --------------------------------------------------------------------------
     async def commit(self) -> list[DomainEvent]:
-        new, changed = self.identity.new(), self.identity.changed()
+        session = self.session
+        new, changed = session.identity.new(), session.identity.changed()
         events = [e for t in (*new, *changed) for e in t.entity.events]
-        if new or changed or self.staged_audit or self.staged_inbox:
-            conn = await self._transaction()
-            async with writing(self.engine):
-                try:
-                    await self._write(conn, new, changed, events)
-                    await conn.commit()
-                except ConcurrentUpdate:
-                    await conn.rollback()
-                    raise
-                except DBAPIError as exc:
-                    await conn.rollback()
-                    if is_conflict(exc):
-                        raise ConcurrentUpdate(f"lost a race: {type(exc.orig).__name__}") from exc
-                    raise
-        elif self._conn is not None:
-            await self._conn.commit()  # autocommit reads: nothing to send
+        if new or changed or session.has_staged:
+            conn = await session.transaction()
+            with storage_guard():
+                async with writing(self.engine):
+                    try:
+                        await self._write(conn, new, changed, events)
+                        await conn.commit()
+                    except ConcurrentUpdate:
+                        await conn.rollback()
+                        raise
+                    except DBAPIError as exc:
+                        await conn.rollback()
+                        if is_conflict(exc):
+                            raise ConcurrentUpdate(
+                                f"lost a race: {type(exc.orig).__name__}") from exc
+                        raise
+        else:
+            await session.end_reads()
         for tracked in (*new, *changed):
             tracked.entity.events = []
             tracked.entity.version = tracked.next_version
-        self._reset()
+        session.reset()
         return events
-
-    def _reset(self) -> None:
-        self.identity.clear()
-        self.staged_audit.clear()
-        self.staged_inbox.clear()
-        self.stored_inbox_ids.clear()
 
     async def _write(self, conn: AsyncConnection, new: list[Tracked], changed: list[Tracked],
                      events: list[DomainEvent]) -> None:
@@ -140,19 +111,22 @@ class SqlUnitOfWork:
                 await self._update(conn, tracked)
             for tracked in sorted((t for t in new if t.kind == kind), key=lambda t: t.id):
                 await conn.execute(insert(tracked.table).values(tracked.values()))
-        entries = [*self.staged_audit, *audit_entries_for(events)]
+        entries = [*self.session.staged_audit, *audit_entries_for(events)]
         if entries:
             await conn.execute(insert(AuditEntryRow),
                                [AuditEntryRow.from_domain(e).model_dump(exclude={"seq"})
                                 for e in entries])
-        for item in self.staged_inbox.values():
+        for item in self.session.staged_inbox.values():
             await self._write_inbox(conn, item)
         if events:
             await conn.execute(insert(OutboxRow), [outbox_values(e) for e in events])
+        # Last, so a day row of the analytics is locked for one COMMIT at most.
+        await record_rollups(conn, [*new, *changed], entries,
+                             lambda eid: self.identity.get("enrollments", eid))
 
     @staticmethod
     async def _update(conn: AsyncConnection, tracked: Tracked) -> None:
-        table = tracked.table.__table__  # type: ignore[attr-defined]
+        table = tracked.table.__table__
         result = await conn.execute(
             update(table).where(table.c.id == tracked.id,
                                 table.c.version == tracked.loaded_version)
@@ -162,27 +136,13 @@ class SqlUnitOfWork:
 
     async def _write_inbox(self, conn: AsyncConnection, item: InboxItem) -> None:
         values = InboxRow.from_domain(item).model_dump()
-        if item.id not in self.stored_inbox_ids:
+        if item.id not in self.session.stored_inbox_ids:
             await conn.execute(insert(InboxRow).values(values))
             return
         table = InboxRow.__table__  # type: ignore[attr-defined]
         await conn.execute(update(table).where(table.c.id == item.id).values(
             status=item.status, attempts=item.attempts, last_error=item.last_error,
             next_attempt_at=item.next_attempt_at))
-
-    async def select_rows(self, statement: Any) -> list[Any]:
-        return list((await self.execute(statement)).mappings().all())
-
-    async def select_entities(self, kind: str, statement: Any) -> list[Any]:
-        return [self.identity.adopt(kind, row) for row in await self.select_rows(statement)]
-
-    async def load(self, kind: str, entity_id: str) -> Any | None:
-        known = self.identity.get(kind, entity_id)
-        if known is not None:
-            return known
-        table = KINDS[kind].__table__  # type: ignore[attr-defined]
-        found = await self.select_entities(kind, select(table).where(table.c.id == entity_id))
-        return found[0] if found else None
 
 
 class SqlUnitOfWorkFactory:

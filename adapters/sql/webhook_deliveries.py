@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.delivery_tables import DeliveryRow
 from adapters.sql.engine import write_transaction
+from adapters.sql.unavailable import connect
 from application.platform_webhooks import Delivery
 
 _D = DeliveryRow.__table__  # type: ignore[attr-defined]
@@ -56,13 +57,13 @@ class SqlDeliveryStore:
             await conn.execute(update(_D).where(_D.c.id == delivery_id).values(**values))
 
     async def for_event(self, event_id: str) -> list[Delivery]:
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             rows = (await conn.execute(select(_D).where(_D.c.event_id == event_id)
                                        .order_by(_D.c.id))).mappings().all()
         return [DeliveryRow(**row).to_domain() for row in rows]
 
     async def get(self, delivery_id: str) -> Delivery | None:
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             row = (await conn.execute(select(_D).where(_D.c.id == delivery_id))
                    ).mappings().first()
         return None if row is None else DeliveryRow(**row).to_domain()
@@ -77,6 +78,6 @@ class SqlDeliveryStore:
         statement = (select(_D).where(_D.c.created_at >= since, or_(*(
             body.contains(f'"{i}"', autoescape=True) for i in ids)))
             .order_by(_D.c.created_at, _D.c.id).limit(limit))
-        async with self._engine.connect() as conn:
+        async with connect(self._engine) as conn:
             rows = (await conn.execute(statement)).mappings().all()
         return [DeliveryRow(**row).to_domain() for row in rows]

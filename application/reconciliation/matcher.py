@@ -14,9 +14,10 @@ pass over each side, O(n) dict operations.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 from domain.gateway_report import GatewayReport, GatewayStatus
 from domain.money import Money
@@ -24,13 +25,13 @@ from domain.payment import PaymentStatus
 
 S = PaymentStatus
 # Which of our statuses agree with each gateway status.
-_AGREES: dict[GatewayStatus, frozenset[PaymentStatus]] = {
+_AGREES: Mapping[GatewayStatus, frozenset[PaymentStatus]] = MappingProxyType({
     GatewayStatus.PENDING: frozenset({S.CREATED, S.PENDING, S.EXPIRED}),
     GatewayStatus.SUCCESS: frozenset({S.SUCCEEDED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
     GatewayStatus.FAILURE: frozenset({S.FAILED}),
     GatewayStatus.CANCELLED: frozenset({S.CANCELLED, S.FAILED}),
     GatewayStatus.EXPIRED: frozenset({S.EXPIRED}),
-}
+})
 
 
 @dataclass(frozen=True, slots=True)

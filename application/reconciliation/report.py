@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
 
 CATEGORIES = ("matched", "status_mismatch", "amount_mismatch", "reference_mismatch",
               "missing_at_gateway", "unknown_to_us")
@@ -54,14 +53,3 @@ class ReconciliationReport:
         lines.append(f"  repaired: {self.repaired_count}")
         lines.append(f"  flagged for review: {self.flagged_count}")
         return "\n".join(lines)
-
-
-class ReconciliationReports(Protocol):
-    """Stored reports, newest first."""
-
-    async def add(self, report: ReconciliationReport) -> None: ...
-    async def get(self, report_id: str) -> ReconciliationReport | None: ...
-    async def newest(self, limit: int,
-                     before: tuple[datetime, str] | None = None) -> list[ReconciliationReport]:
-        """Up to `limit` reports older than the keyset `before` (created_at, id)."""
-        ...

@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from application.actor import Actor, Role
 from application.errors import InvalidInput
-from application.ports_analytics import (
+from application.ports import (
     OUTCOME_OF,
     AnalyticsQueries,
     AnalyticsRange,

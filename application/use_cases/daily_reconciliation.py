@@ -3,8 +3,8 @@
 For the previous day in the platform's timezone (and, after downtime, every missed day
 before it, oldest first, at most `max_days` back) a worker claims the day's lease, runs
 `Reconcile` with `apply=True` for it, stores the report and marks the day done. The
-lease (see application/ports_daily_reconciliation.py) makes the run happen once across
-any number of workers; a worker that dies mid-run holds the day only until its lease
+lease (see application/ports/daily_reconciliation_leases.py) makes the run happen once
+across any number of workers; a worker that dies mid-run holds the day only until its lease
 ends, then another one runs it again.
 
 What `apply` repairs is only what the gateway confirms, through VerifyPayment (the
@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 
 from application.actor import Actor, Role
-from application.ports import Clock
-from application.ports_daily_reconciliation import DailyReconciliationLeases, DailyRunStatus
-from application.reconciliation.report import (
-    CATEGORIES,
-    ReconciliationReport,
+from application.ports import (
+    Clock,
+    DailyReconciliationLeases,
+    DailyRunStatus,
     ReconciliationReports,
 )
+from application.reconciliation.report import CATEGORIES, ReconciliationReport
 from application.use_cases.reconcile import Reconcile, ReconcileCommand
 
 SYSTEM_ACTOR = Actor("daily-reconciliation", Role.ADMIN)

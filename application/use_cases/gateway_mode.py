@@ -6,21 +6,12 @@ would hand out courses for no money). Every switch is written to the audit trail
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from application.actor import Actor, Role
 from application.errors import InvalidInput
-from application.ports import AuditEntry, Clock, UnitOfWork
+from application.ports import AuditEntry, Clock, GatewayModeSwitch, UnitOfWork
 from application.transaction import Transactions
 
 MODES = ("test", "live")
-
-
-class GatewayModeSwitch(Protocol):
-    """The runtime flag the gateway adapter reads when it creates a paylink."""
-
-    def current(self) -> str: ...
-    def set(self, mode: str) -> None: ...
 
 
 class GatewayMode:

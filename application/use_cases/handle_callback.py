@@ -31,7 +31,7 @@ from application.ports import (
     UnitOfWork,
 )
 from application.probes import AFTER_INBOX_COMMIT, NoProbe, Probe
-from application.redaction import mask_body, mask_headers
+from application.redaction import Redactor
 from application.transaction import Transactions
 from application.use_cases.start_payment import CheckoutUrls
 from application.use_cases.verify_payment import VerifyPayment
@@ -65,8 +65,12 @@ class CallbackReceipt:
 class HandleCallback:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, verify: VerifyPayment,
                  clock: Clock, ids: IdGenerator, urls: CheckoutUrls, intake: CallbackIntake,
-                 probe: Probe | None = None, lease: timedelta = PROCESSING_LEASE) -> None:
+                 probe: Probe | None = None, lease: timedelta = PROCESSING_LEASE,
+                 redactor: Redactor | None = None) -> None:
         self.lease = lease
+        # Masks what the inbox stores; the composition root passes the process's redactor,
+        # which also knows the configured secret values.
+        self._redactor = redactor or Redactor()
         self._tx, self._gateway, self._verify, self._intake = tx, gateway, verify, intake
         self._clock, self._ids = clock, ids
         self._probe = probe or NoProbe()
@@ -92,8 +96,8 @@ class HandleCallback:
         notice = await self._authenticate(self._path, headers, raw, record_refusal)
         now = self._clock.now()
         item = InboxItem(id=self._ids.new_id("cbk"), dedupe_key=notice.dedupe_key,
-                         paylink_id=notice.paylink_id, raw_body=mask_body(raw),
-                         headers=mask_headers(headers), received_at=now,
+                         paylink_id=notice.paylink_id, raw_body=self._redactor.mask_body(raw),
+                         headers=self._redactor.mask_headers(headers), received_at=now,
                          next_attempt_at=now + self.lease if hold else now)
         if not await self._intake.accept(item):
             return CallbackReceipt(item.id, True, "duplicate")

@@ -15,9 +15,9 @@ from functools import partial
 
 from application.actor import Actor, Role
 from application.errors import InvalidInput
-from application.ports import Clock, IdGenerator, PaymentGateway, UnitOfWork
+from application.ports import Clock, IdGenerator, PaymentGateway, ReconciliationReports, UnitOfWork
 from application.reconciliation.matcher import Finding, OurPayment, match_days
-from application.reconciliation.report import ReconciliationReport, ReconciliationReports
+from application.reconciliation.report import ReconciliationReport
 from application.transaction import Transactions
 from application.use_cases.verify_payment import VerifyPayment
 from domain.gateway_report import GatewayReport

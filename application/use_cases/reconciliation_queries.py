@@ -6,7 +6,8 @@ from datetime import datetime
 
 from application.actor import Actor, Role
 from application.errors import InvalidInput, NotFound
-from application.reconciliation.report import ReconciliationReport, ReconciliationReports
+from application.ports import ReconciliationReports
+from application.reconciliation.report import ReconciliationReport
 
 MAX_LIMIT = 100
 

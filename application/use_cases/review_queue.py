@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.actor import Actor, Role
-from application.ports_metrics import MonitoringQueries
+from application.ports import MonitoringQueries
 from domain.payment import Payment
 
 

@@ -19,19 +19,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import MappingProxyType
 
 from application.actor import Actor, Role
-from application.ports import Clock
-from application.ports_metrics import GatewayCall, MonitoringQueries, PaymentPoint
+from application.ports import Clock, GatewayCall, MonitoringQueries, PaymentPoint
 from domain.classification import DECLINE_CODES, classify_code
 
 MAX_CALLS = 10_000
 MAX_POINTS = 50_000
 CAPTURED = frozenset({"succeeded", "partially_refunded", "refunded"})
 FINISHED = CAPTURED | {"failed", "cancelled", "expired"}
-_OWN_CATEGORY = {"payment_cancelled": "cancelled"}
-_UNPAID_CODE = {"failed": "payment_declined", "cancelled": "payment_cancelled",
-                "expired": "payment_expired"}
+_OWN_CATEGORY = MappingProxyType({"payment_cancelled": "cancelled"})
+_UNPAID_CODE = MappingProxyType({"failed": "payment_declined", "cancelled": "payment_cancelled",
+                                 "expired": "payment_expired"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,31 +13,21 @@ the platform sees the same webhook-id twice and keeps one, as it must for any re
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Protocol
 
 from application.actor import Actor, Role
 from application.errors import NotFound
-from application.platform_webhooks import Delivery, WebhookSender
-from application.ports import AuditEntry, Clock, UnitOfWork
+from application.ports import (
+    AuditEntry,
+    Clock,
+    Delivery,
+    DeliveryLog,
+    UnitOfWork,
+    WebhookSender,
+)
 from application.transaction import Transactions
 from domain.payment import Payment
 
 MAX_SHOWN = 200
-
-
-class DeliveryLog(Protocol):
-    async def get(self, delivery_id: str) -> Delivery | None: ...
-
-    async def mentioning(self, ids: Sequence[str], since: datetime,
-                         limit: int) -> list[Delivery]:
-        """Deliveries created since `since` whose body names one of `ids`."""
-        ...
-
-    async def record_attempt(self, delivery_id: str, *, delivered: bool,
-                             status_code: int | None, error: str | None,
-                             next_attempt_at: datetime | None, now: datetime) -> None: ...
 
 
 def event_type(delivery: Delivery) -> str:

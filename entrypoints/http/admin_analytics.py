@@ -23,6 +23,7 @@ from litestar import Request, Response, get
 from litestar.di import NamedDependency
 
 from application.errors import InvalidInput
+from application.ports import Clock
 from application.use_cases.analytics import AnalyticsQuery, GetAnalytics
 from domain.money import CURRENCY_EXPONENTS, Money
 from entrypoints.http.admin_charts import HEIGHT, PAD, WIDTH, bar_chart
@@ -190,17 +191,17 @@ def _form(start: str, end: str, course: str) -> str:
             + '<div><button type="submit">Show</button></div></form>')
 
 
-def _params(request: Request[Any, Any, Any]) -> tuple[str, str, str]:
+def _params(request: Request[Any, Any, Any], clock: Clock) -> tuple[str, str, str]:
     q = request.query_params
-    today = request.app.state.container.clock().now().astimezone(UTC).date()
+    today = clock.now().astimezone(UTC).date()
     start = str(q.get("from") or (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat())
     end = str(q.get("to") or today.isoformat())
     return start.strip()[:40], end.strip()[:40], str(q.get("course_id") or "").strip()[:64]
 
 
 async def _analytics(request: Request[Any, Any, Any], get_analytics: GetAnalytics,
-                     actor: Any) -> tuple[AnalyticsOut, tuple[str, str, str]]:
-    start, end, course = _params(request)
+                     actor: Any, clock: Clock) -> tuple[AnalyticsOut, tuple[str, str, str]]:
+    start, end, course = _params(request, clock)
     since, until = parse_range(start, end)
     found = await get_analytics(AnalyticsQuery(actor, since, until, course or None))
     return AnalyticsOut.of(found), (start, end, course)
@@ -227,8 +228,9 @@ def render_analytics(out: AnalyticsOut, start: str, end: str, course: str) -> st
         + f'<div class="grid">{_charts(out)}</div>' + sections), _STYLE)
 
 
-def _refused(request: Request[Any, Any, Any], failure: InvalidInput) -> Response[str]:
-    start, end, course = _params(request)
+def _refused(request: Request[Any, Any, Any], failure: InvalidInput,
+             clock: Clock) -> Response[str]:
+    start, end, course = _params(request, clock)
     text = f"That range was refused: {failure.detail}."
     body = _page("Payment analytics", (
         '<header class="top"><h1>Payment analytics</h1><nav>'
@@ -240,20 +242,22 @@ def _refused(request: Request[Any, Any, Any], failure: InvalidInput) -> Response
 
 @get("/admin/analytics", include_in_schema=False)
 async def admin_analytics(request: Request[Any, Any, Any],
-                          get_analytics: NamedDependency[GetAnalytics]) -> Response[str]:
+                          get_analytics: NamedDependency[GetAnalytics],
+                          clock: NamedDependency[Clock]) -> Response[str]:
     actor = admin_or_refusal(request, "Sign in to see the analytics.")
     if isinstance(actor, Response):
         return actor
     try:
-        out, (start, end, course) = await _analytics(request, get_analytics, actor)
+        out, (start, end, course) = await _analytics(request, get_analytics, actor, clock)
     except InvalidInput as failure:
-        return _refused(request, failure)
+        return _refused(request, failure, clock)
     return html(render_analytics(out, start, end, course), headers=PAGE_HEADERS)
 
 
 @get("/admin/analytics.csv", include_in_schema=False)
 async def admin_analytics_csv(request: Request[Any, Any, Any],
-                              get_analytics: NamedDependency[GetAnalytics]) -> Response[Any]:
+                              get_analytics: NamedDependency[GetAnalytics],
+                              clock: NamedDependency[Clock]) -> Response[Any]:
     actor = admin_or_refusal(request, "Sign in to download the analytics.")
     if isinstance(actor, Response):
         return actor
@@ -261,9 +265,9 @@ async def admin_analytics_csv(request: Request[Any, Any, Any],
     try:
         if name not in _HEADINGS:
             raise InvalidInput("table must be one of " + ", ".join(_HEADINGS))
-        out, _ = await _analytics(request, get_analytics, actor)
+        out, _ = await _analytics(request, get_analytics, actor, clock)
     except InvalidInput as failure:
-        return _refused(request, failure)
+        return _refused(request, failure, clock)
     header, rows = tables(out)[name]
 
     async def lines() -> Any:

@@ -6,6 +6,7 @@ with dev tools) read the exact values rather than pixels.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
@@ -13,11 +14,35 @@ from html import escape
 WIDTH, HEIGHT, PAD = 520, 200, 28
 
 
-def _svg(chart_id: str, title: str, body: list[str]) -> str:
+# Width of a label character in chart units at its widest: on a 390 px phone the chart is
+# drawn at about 0.65 scale and the browser keeps small text legible by drawing it larger,
+# so "cancelled" takes about 75 of the 77 units a funnel bar has.
+CHAR_W = 8.5
+LABEL_ANGLE = 35  # degrees: labels that would not fit side by side are drawn slanted
+MAX_LABEL_CHARS = 18  # a slanted label is cut to this (the bar's title has it whole)
+
+
+def _svg(chart_id: str, title: str, body: list[str], height: int = HEIGHT) -> str:
     return (f'<svg id="{escape(chart_id)}" class="chart" role="img" '
-            f'aria-label="{escape(title)}" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-            f'height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}'
+            f'aria-label="{escape(title)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+            f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}'
             f'</title>{"".join(body)}</svg>')
+
+
+def _slanted(labels: list[str], slot: float) -> bool:
+    """True when the labels would touch side by side: some label wider than its bar's
+    slot with a little gap."""
+    return max(len(label) for label in labels) * CHAR_W > slot - 6
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS - 1] + "…"
+
+
+def _label_band(labels: list[str]) -> int:
+    """Extra height under the axis for slanted labels."""
+    longest = min(max(len(label) for label in labels), MAX_LABEL_CHARS) * CHAR_W
+    return round(longest * math.sin(math.radians(LABEL_ANGLE)))
 
 
 def bar_chart(chart_id: str, title: str, bars: list[tuple[str, int]], unit: str = "") -> str:
@@ -27,6 +52,8 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, int]], unit: str 
                                       'class="empty">no data in this window</text>'])
     top = max(value for _, value in bars) or 1
     slot = (WIDTH - 2 * PAD) / len(bars)
+    slanted = _slanted([label for label, _ in bars], slot)
+    svg_height = HEIGHT + (_label_band([label for label, _ in bars]) if slanted else 0)
     body = [f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
             'class="axis"/>']
     for i, (label, value) in enumerate(bars):
@@ -39,9 +66,19 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, int]], unit: str 
             f'{value}{escape(unit)}</title></rect>'
             f'<text x="{x + slot * 0.35:.1f}" y="{y - 3}" text-anchor="middle" '
             f'class="value">{value}{escape(unit)}</text>'
-            f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - PAD + 14}" text-anchor="middle" '
-            f'class="label">{escape(label)}</text>')
-    return _svg(chart_id, title, body)
+            + _bar_label(label, x + slot * 0.35, slanted))
+    return _svg(chart_id, title, body, svg_height)
+
+
+def _bar_label(label: str, centre: float, slanted: bool) -> str:
+    y = HEIGHT - PAD + 14
+    if not slanted:
+        return (f'<text x="{centre:.1f}" y="{y}" text-anchor="middle" '
+                f'class="label">{escape(label)}</text>')
+    # Slanted, ending under the bar's centre: neighbours no longer overlap.
+    return (f'<text x="{centre + 4:.1f}" y="{y - 4}" text-anchor="end" class="label" '
+            f'transform="rotate(-{LABEL_ANGLE} {centre + 4:.1f} {y - 4})">'
+            f'{escape(_short(label))}</text>')
 
 
 def time_format(points: Sequence[tuple[datetime, int, int]]) -> str:

@@ -20,7 +20,7 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect
 
-from application.ports import AuditEntry
+from application.ports import AuditEntry, Clock
 from application.use_cases.risk_admin import FlagWithTrail, LiftRiskBlock, ListRiskRules, RiskQueue
 from domain.risk import FlagStatus, RiskFlag, RiskOutcome, RiskRule
 from entrypoints.http.admin_page import _fact, _flash, _page, render_refused
@@ -169,13 +169,14 @@ def render_risk(items: list[FlagWithTrail], rules: list[RiskRule], now: datetime
 
 @get("/admin/risk", include_in_schema=False)
 async def admin_risk(request: Request[Any, Any, Any], risk_queue: NamedDependency[RiskQueue],
-                     list_risk_rules: NamedDependency[ListRiskRules]) -> Response[str]:
+                     list_risk_rules: NamedDependency[ListRiskRules],
+                     clock: NamedDependency[Clock]) -> Response[str]:
     actor = admin_or_refusal(request, "Sign in to see the risk blocks and reviews.")
     if isinstance(actor, Response):
         return actor
     items = await risk_queue(actor)
     rules = await list_risk_rules(actor)
-    now = request.app.state.container.clock().now()
+    now = clock.now()
     return html(render_risk(items, rules, now, read_flash(request)), headers=PAGE_HEADERS,
                 cookies=flash_shown(request))
 

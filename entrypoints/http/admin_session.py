@@ -14,11 +14,12 @@ from urllib.parse import quote, unquote, urlsplit
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
-from adapters.sql.outage import is_storage_failure
 from application.actor import Actor, Role
 from domain.classification import ClassifiedFailure, classify
 from domain.errors import DomainError
+from entrypoints.container import Container
 from entrypoints.http.admin_page import render_login
+from entrypoints.http.dependencies import ContainerPlugin
 
 COOKIE = "skillpay_admin"
 FLASH_COOKIE = "skillpay_admin_flash"
@@ -35,8 +36,14 @@ def html(body: str, status: int = 200, headers: dict[str, str] | None = None,
                     cookies=cookies)
 
 
+def _container(request: Request[Any, Any, Any]) -> Container:
+    """The app's container, through its plugin (the admin pages' helpers take the request,
+    not injected services: moving them to a dependency is still to do)."""
+    return request.app.plugins.get(ContainerPlugin).container
+
+
 def actor_of(request: Request[Any, Any, Any]) -> Actor | None:
-    tokens = request.app.state.tokens
+    tokens = _container(request).tokens()
     header = request.headers.get("authorization")
     cookie = request.cookies.get(COOKIE)
     if not header and not cookie:
@@ -60,7 +67,7 @@ def admin_or_refusal(request: Request[Any, Any, Any],
 
 
 def secure(request: Request[Any, Any, Any]) -> bool:
-    return bool(request.app.state.container.settings().require_https
+    return bool(_container(request).settings().require_https
                 or request.url.scheme == "https")
 
 
@@ -73,7 +80,7 @@ def same_origin(request: Request[Any, Any, Any]) -> bool:
         site = request.headers.get("sec-fetch-site")
         return site is None or site in ("same-origin", "none")
     host = request.headers.get("host", "")
-    public = urlsplit(request.app.state.container.settings().public_url)
+    public = urlsplit(_container(request).settings().public_url)
     mine = {f"http://{host}", f"https://{host}", f"{public.scheme}://{public.netloc}"}
     return bool(host) and origin.rstrip("/") in mine
 
@@ -111,7 +118,7 @@ def refusal_detail(failure: Exception) -> str | None:
     """Why a use-case said no, in words; None for a fault (the caller re-raises it, so it
     becomes the usual logged 500/503 problem)."""
     refused = classify(failure)
-    if refused.code == "internal_error" or is_storage_failure(failure):
+    if refused.code in ("internal_error", "storage_unavailable"):
         return None
     if isinstance(failure, ClassifiedFailure):
         return failure.detail or refused.user_message

@@ -50,7 +50,7 @@ def parse_range(start: str, end: str) -> tuple[datetime, datetime]:
     return _instant(start, "from", is_end=False), _instant(end, "to", is_end=True)
 
 
-class FunnelOut(msgspec.Struct):
+class FunnelOut(msgspec.Struct, frozen=True, kw_only=True):
     enrollments: int
     checkouts_started: int
     paid: int
@@ -64,27 +64,30 @@ class FunnelOut(msgspec.Struct):
 
     @classmethod
     def of(cls, f: Funnel) -> FunnelOut:
-        return cls(f.enrollments, f.checkouts, f.paid, f.declined, f.cancelled, f.expired,
-                   f.open, f.lost, percent(f.conversion), percent(f.enrollment_conversion))
+        return cls(enrollments=f.enrollments, checkouts_started=f.checkouts, paid=f.paid,
+                   declined=f.declined, cancelled=f.cancelled, expired=f.expired,
+                   still_open=f.open, lost_at_payment=f.lost,
+                   conversion_percent=percent(f.conversion),
+                   enrollment_conversion_percent=percent(f.enrollment_conversion))
 
 
-class CourseOut(msgspec.Struct):
+class CourseOut(msgspec.Struct, frozen=True, kw_only=True):
     course_id: str
     funnel: FunnelOut
 
 
-class ReasonOut(msgspec.Struct):
+class ReasonOut(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
     count: int
 
 
-class TimeToPayOut(msgspec.Struct):
+class TimeToPayOut(msgspec.Struct, frozen=True, kw_only=True):
     paid: int
     p50_seconds: int | None
     p90_seconds: int | None
 
 
-class RefundsOut(msgspec.Struct):
+class RefundsOut(msgspec.Struct, frozen=True, kw_only=True):
     currency: str
     paid: int
     refunded: int
@@ -92,7 +95,7 @@ class RefundsOut(msgspec.Struct):
     rate_percent: float | None  # refunded / paid
 
 
-class DayOut(msgspec.Struct):
+class DayOut(msgspec.Struct, frozen=True, kw_only=True):
     day: date
     currency: str
     paid: int
@@ -101,7 +104,7 @@ class DayOut(msgspec.Struct):
     net_minor: int
 
 
-class AnalyticsOut(msgspec.Struct):
+class AnalyticsOut(msgspec.Struct, frozen=True, kw_only=True):
     start: datetime
     end: datetime
     course_id: str | None
@@ -120,16 +123,21 @@ class AnalyticsOut(msgspec.Struct):
         worst = a.losing_most
         return cls(
             start=a.start, end=a.end, course_id=a.course_id, funnel=FunnelOut.of(a.totals),
-            courses=[CourseOut(c.course_id, FunnelOut.of(c.funnel)) for c in a.courses],
+            courses=[CourseOut(course_id=c.course_id, funnel=FunnelOut.of(c.funnel))
+                     for c in a.courses],
             losing_most_at_payment=worst.course_id if worst else None,
-            declines=[ReasonOut(r.reason, r.count) for r in a.declines],
-            cancels=[ReasonOut(r.reason, r.count) for r in a.cancels],
-            time_to_pay=TimeToPayOut(t.paid, t.p50_s if t.paid else None,
-                                     t.p90_s if t.paid else None),
-            refunds=[RefundsOut(r.currency, r.paid, r.refunded, r.amount_minor,
-                                percent(r.rate)) for r in a.refunds],
-            revenue_by_day=[DayOut(d.day, d.currency, d.paid, d.amount_minor, d.refunded_minor,
-                                   d.amount_minor - d.refunded_minor) for d in a.revenue])
+            declines=msgspec.convert(a.declines, list[ReasonOut], from_attributes=True),
+            cancels=msgspec.convert(a.cancels, list[ReasonOut], from_attributes=True),
+            time_to_pay=TimeToPayOut(paid=t.paid, p50_seconds=t.p50_s if t.paid else None,
+                                     p90_seconds=t.p90_s if t.paid else None),
+            refunds=[RefundsOut(currency=r.currency, paid=r.paid, refunded=r.refunded,
+                                amount_minor=r.amount_minor, rate_percent=percent(r.rate))
+                     for r in a.refunds],
+            revenue_by_day=[DayOut(day=d.day, currency=d.currency, paid=d.paid,
+                                   amount_minor=d.amount_minor,
+                                   refunded_minor=d.refunded_minor,
+                                   net_minor=d.amount_minor - d.refunded_minor)
+                            for d in a.revenue])
 
 
 _FUNNEL_COLUMNS = ("enrollments", "checkouts_started", "paid", "declined", "cancelled",

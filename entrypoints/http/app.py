@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
@@ -13,7 +13,6 @@ from litestar.types import ControllerRouterHandler
 
 from entrypoints.background import BackgroundWork
 from entrypoints.container import Container
-from entrypoints.http.auth import TokenCodec
 from entrypoints.http.controllers.admin import ADMIN_ROUTES
 from entrypoints.http.controllers.analytics import ANALYTICS_ROUTES
 from entrypoints.http.controllers.enrollments import EnrollmentController
@@ -29,7 +28,8 @@ from entrypoints.http.docs_pages import landing_page, swagger_assets, swagger_pl
 from entrypoints.http.http_metrics import http_metrics
 from entrypoints.http.money_back_routes import MONEY_BACK_ROUTES
 from entrypoints.http.openapi_doc import complete_openapi
-from entrypoints.http.problems import handle_exception
+from entrypoints.http.problems import exception_handler
+from entrypoints.http.request_body import StrictBodyPlugin
 from entrypoints.http.security import security_options
 from entrypoints.logging_setup import install_redaction
 from entrypoints.storage import close_storage, prepare_storage
@@ -37,22 +37,25 @@ from entrypoints.storage import close_storage, prepare_storage
 MAX_BODY = 1024 * 1024
 
 
-def _lifecycle(container: Container, background: BackgroundWork | None) -> tuple[Any, Any]:
-    async def startup(*_: object) -> None:
+def _lifespan(container: Container, background: BackgroundWork | None):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await prepare_storage(container.settings())
         if background is not None:
             await background.start()
+        try:
+            yield
+        finally:
+            await container.callback_dispatcher().stop()  # unfinished items stay in the inbox
+            if background is not None:
+                await background.stop()
+            close = getattr(container.gateway(), "aclose", None)
+            if close is not None:
+                await close()
+            await container.rate_limits().aclose()  # the Redis pool, when limits use one
+            await close_storage(container)
 
-    async def shutdown(*_: object) -> None:
-        await container.callback_dispatcher().stop()  # unfinished items stay in the inbox
-        if background is not None:
-            await background.stop()
-        close = getattr(container.gateway(), "aclose", None)
-        if close is not None:
-            await close()
-        await close_storage(container)
-
-    return startup, shutdown
+    return lifespan
 
 
 def create_app(container: Container, *, run_background: bool = True,
@@ -60,11 +63,8 @@ def create_app(container: Container, *, run_background: bool = True,
     """The app; `run_background` also runs the worker loops in this process;
     `extra_routes` are the sandbox's pages (never added by `serve`)."""
     settings = container.settings()
-    startup, shutdown = _lifecycle(
-        container, BackgroundWork(container) if run_background else None)
     install_redaction(settings)
-    tokens: TokenCodec = container.tokens()
-    security = security_options(container, tokens, MAX_BODY)
+    security = security_options(container, MAX_BODY)
     openapi = OpenAPIConfig(
         title="Beta Skill Payments", version="1.0.0",
         description="Course payments through iKhokha iK Pay. Errors are "
@@ -80,18 +80,14 @@ def create_app(container: Container, *, run_background: bool = True,
                         *ADMIN_ROUTES, *MONEY_BACK_ROUTES, *RISK_ROUTES, *ANALYTICS_ROUTES,
                         landing_page, swagger_assets()],
         middleware=[http_metrics(container.metrics()), *security.pop("middleware")],
-        plugins=[ContainerPlugin(container, tokens), container.channels()],
-        exception_handlers={Exception: handle_exception},
+        plugins=[ContainerPlugin(container, sandbox=bool(extra_routes)), StrictBodyPlugin(),
+                 container.channels()],
+        exception_handlers={Exception: exception_handler(container.metrics())},
         openapi_config=openapi,
         request_max_body_size=MAX_BODY,
         debug=False,
-        on_startup=[startup],
-        on_shutdown=[shutdown, *security.pop("on_shutdown")],
+        lifespan=[_lifespan(container, BackgroundWork(container) if run_background else None)],
         **security,
     )
     complete_openapi(app.openapi_schema)
-    app.state.container = container
-    app.state.tokens = tokens
-    app.state.sandbox = bool(extra_routes)
-    app.state.metrics = container.metrics()
     return app

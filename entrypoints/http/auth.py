@@ -14,8 +14,7 @@ from typing import Any
 import jwt
 
 from application.actor import Actor, Role
-from application.ports import Clock
-from application.ports_metrics import PreviousSecretObserver
+from application.ports import Clock, PreviousSecretObserver
 from application.secret_rotation import RotatingSecret, SecretRotation
 from domain.classification import ClassifiedFailure
 

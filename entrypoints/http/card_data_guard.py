@@ -5,6 +5,11 @@ Students type card details on iKhokha's hosted page only; a body that carries th
 handler, a log line or the idempotency store. The refusal is logged with the place in
 the body, never the value. Bodies are buffered here up to the app-wide limit (413
 beyond it) and replayed to the app, whose per-route limits still apply.
+
+A JSON body is decoded here, once (request_body.parsed_json keeps the value in the
+request's scope): a handler's `data` is converted from that value, not parsed again.
+The standard library's lenient parser only looks at what msgspec refuses to parse
+(NaN, broken UTF-8), for card data; such a body never becomes `data`.
 """
 
 from __future__ import annotations
@@ -16,19 +21,23 @@ from urllib.parse import parse_qs
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from application.card_data import find_card_data
 from entrypoints.http.asgi_problem import send_problem
+from entrypoints.http.card_data import find_card_data
 from entrypoints.http.hostile_input import MAX_JSON_DEPTH, json_depth
+from entrypoints.http.request_body import UNPARSABLE, parsed_json
 
 log = logging.getLogger("skillpay.security")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _decoded(raw: bytes, content_type: bytes) -> Any:
+def _decoded(scope: Scope, raw: bytes, content_type: bytes) -> Any:
     """JSON as a value, forms as a dict (their keys count too), anything else as text."""
-    text = raw.decode("utf-8", errors="replace")
     if content_type.startswith(b"application/x-www-form-urlencoded"):
-        return parse_qs(text, keep_blank_values=True)
+        return parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
+    value = parsed_json(scope, raw)  # type: ignore[arg-type]
+    if value is not UNPARSABLE:
+        return value
+    text = raw.decode("utf-8", errors="replace")
     try:
         return json.loads(text)
     except ValueError:
@@ -70,7 +79,7 @@ def card_data_guard_middleware(max_body: int):  # type: ignore[no-untyped-def]
                                    f"JSON nested deeper than {MAX_JSON_DEPTH} levels", path)
                 return
             content_type = dict(scope["headers"]).get(b"content-type", b"").lower()
-            where = find_card_data(_decoded(body, content_type)) if body else None
+            where = find_card_data(_decoded(scope, body, content_type)) if body else None
             if where is not None:
                 log.warning("card data refused on %s %s at %s", scope["method"], path, where)
                 await send_problem(send, "card_data_refused",

@@ -32,15 +32,20 @@ USE_CASES += ("daily_reconciliation",)
 USE_CASES += ("get_analytics",)
 USE_CASES += ("list_risk_rules", "update_risk_rule", "risk_queue", "lift_risk_block",
               "report_progress")
+# Services of the HTTP layer itself, from the same container.
+SERVICES = ("metrics", "rate_limits", "clock", "settings", "tokens")
 
 
 class ContainerPlugin(InitPluginProtocol):
-    def __init__(self, container: Container, tokens: TokenCodec) -> None:
-        self._container = container
-        self._tokens = tokens
+    """`sandbox`: the app serves the sandbox's pages (the return page sends the student
+    there); handlers receive it as the `sandbox` dependency."""
+
+    def __init__(self, container: Container, *, sandbox: bool = False) -> None:
+        self.container = container  # the app's composition root, for tests and tools
+        self._sandbox = sandbox
 
     def _provider(self, name: str) -> Callable[[], Any]:
-        provider = getattr(self._container, name)
+        provider = getattr(self.container, name)
 
         def provide() -> Any:
             return provider()
@@ -49,22 +54,24 @@ class ContainerPlugin(InitPluginProtocol):
         return provide
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
-        tokens = self._tokens
+        tokens: TokenCodec = self.container.tokens()
+        sandbox = self._sandbox
 
         async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
             return tokens.actor_from_header(request.headers.get("authorization"))
 
-        deps = {name: Provide(self._provider(name), sync_to_thread=False) for name in USE_CASES}
+        deps = {name: Provide(self._provider(name), sync_to_thread=False)
+                for name in (*USE_CASES, *SERVICES)}
         deps["actor"] = Provide(provide_actor)
-        channels = self._container.channels()
+        channels = self.container.channels()
 
         def provide_channels() -> ChannelsPlugin:
             return channels
 
-        def provide_tokens() -> TokenCodec:
-            return tokens
+        def provide_sandbox() -> bool:
+            return sandbox
 
         deps["channels"] = Provide(provide_channels, sync_to_thread=False)
-        deps["tokens"] = Provide(provide_tokens, sync_to_thread=False)
+        deps["sandbox"] = Provide(provide_sandbox, sync_to_thread=False)
         app_config.dependencies.update(deps)
         return app_config

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import MediaType, Request, Response, get
+from litestar import MediaType, Response, get
+from litestar.di import NamedDependency
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from swagger_ui_bundle import swagger_ui_path
@@ -42,8 +43,7 @@ _LINKS = (
 
 
 @get("/", media_type=MediaType.HTML, include_in_schema=False)
-async def landing_page(request: Request[Any, Any, Any]) -> Response[str]:
-    sandbox = bool(request.app.state.get("sandbox"))
+async def landing_page(sandbox: NamedDependency[bool]) -> Response[str]:
     items = "".join(
         f"<li><a href='{href}'>{title}</a> <span>{what}</span></li>"
         for href, title, what, needs in _LINKS if not needs or sandbox)

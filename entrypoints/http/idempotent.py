@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, TypeVar, cast
 
 import msgspec
 from litestar import Response
+from litestar.params import HeaderParameter
 
 from application.actor import Actor
 from application.idempotency import IdempotentRequests
@@ -15,7 +16,12 @@ from application.ports import StoredResponse
 from domain.classification import classify
 from entrypoints.http.problems import PROBLEM_JSON, problem_for
 
-Produce = Callable[[], Awaitable[tuple[int, Any]]]
+T = TypeVar("T")
+Produce = Callable[[], Awaitable[tuple[int, T]]]
+
+IdempotencyKey = Annotated[str | None, HeaderParameter(
+    name="Idempotency-Key", required=False,
+    description="16-255 characters of [A-Za-z0-9_-]; required when creating payments")]
 
 
 def fingerprint(body: msgspec.Struct | None) -> str:
@@ -24,11 +30,14 @@ def fingerprint(body: msgspec.Struct | None) -> str:
 
 
 async def run_idempotent(requests: IdempotentRequests, actor: Actor, route: str,
-                         key: str | None, body: msgspec.Struct | None, produce: Produce,
-                         *, required: bool = True) -> Response[bytes]:
+                         key: str | None, body: msgspec.Struct | None, produce: Produce[T],
+                         *, required: bool = True) -> Response[T]:
+    """A `Response[T]`: `produce`'s T, or the bytes stored when the first request with
+    this key encoded its T (or its problem, sent as application/problem+json). Litestar
+    sends bytes content as it is, so a replay is byte for byte the first answer."""
     if key is None and not required:
         status, result = await produce()
-        return Response(msgspec.json.encode(result), status_code=status)
+        return Response(result, status_code=status)
     checked = IdempotentRequests.check_key(key)
 
     async def handler() -> tuple[StoredResponse, bool]:
@@ -44,4 +53,5 @@ async def run_idempotent(requests: IdempotentRequests, actor: Actor, route: str,
             return StoredResponse(c.http_status, msgspec.json.encode(problem), PROBLEM_JSON), True
 
     stored = await requests.run(f"{actor.sub}:{route}", checked, fingerprint(body), handler)
-    return Response(stored.body, status_code=stored.status_code, media_type=stored.content_type)
+    return Response(cast("T", stored.body), status_code=stored.status_code,
+                    media_type=stored.content_type)

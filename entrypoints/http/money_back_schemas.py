@@ -10,39 +10,40 @@ import msgspec
 from application.reconciliation.report import ReconciliationReport
 from domain.gateway_report import GatewayReport
 from domain.refund import Refund
+from entrypoints.http.request_body import RequestBody
 from entrypoints.http.schemas import MoneyOut
 
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
-class CreateRefundBody(msgspec.Struct, forbid_unknown_fields=True):
+class CreateRefundBody(RequestBody):
     reason: Reason
     amount: Annotated[int, msgspec.Meta(
         gt=0, description="integer minor units of the payment's currency; default: the rest"
     )] | None = None
 
 
-class ConfirmRefundBody(msgspec.Struct, forbid_unknown_fields=True):
+class ConfirmRefundBody(RequestBody):
     gateway_reference: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 
-class CancelRefundBody(msgspec.Struct, forbid_unknown_fields=True):
+class CancelRefundBody(RequestBody):
     reason: Reason
 
 
-class RevertBody(msgspec.Struct, forbid_unknown_fields=True):
+class RevertBody(RequestBody):
     reason: Reason
 
 
-class GatewayModeBody(msgspec.Struct, forbid_unknown_fields=True):
+class GatewayModeBody(RequestBody):
     mode: Annotated[str, msgspec.Meta(description="test or live")]
 
 
-class GatewayModeOut(msgspec.Struct):
+class GatewayModeOut(msgspec.Struct, frozen=True, kw_only=True):
     mode: str
 
 
-class RefundOut(msgspec.Struct):
+class RefundOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     payment_id: str
     amount: MoneyOut
@@ -54,11 +55,13 @@ class RefundOut(msgspec.Struct):
 
     @classmethod
     def of(cls, r: Refund) -> RefundOut:
-        return cls(r.id, r.payment_id, MoneyOut.of(r.amount), r.reason, r.status.value,
-                   r.gateway_reference, r.created_at, r.updated_at)
+        return cls(id=r.id, payment_id=r.payment_id, amount=MoneyOut.of(r.amount),
+                   reason=r.reason, status=r.status.value,
+                   gateway_reference=r.gateway_reference, created_at=r.created_at,
+                   updated_at=r.updated_at)
 
 
-class GatewayTransactionOut(msgspec.Struct):
+class GatewayTransactionOut(msgspec.Struct, frozen=True, kw_only=True):
     paylink_id: str
     status: str
     external_transaction_id: str | None
@@ -66,21 +69,22 @@ class GatewayTransactionOut(msgspec.Struct):
 
     @classmethod
     def of(cls, r: GatewayReport) -> GatewayTransactionOut:
-        return cls(r.paylink_id, r.status.value, r.external_transaction_id,
-                   MoneyOut.of(r.amount) if r.amount is not None else None)
+        return cls(paylink_id=r.paylink_id, status=r.status.value,
+                   external_transaction_id=r.external_transaction_id,
+                   amount=MoneyOut.of(r.amount) if r.amount is not None else None)
 
 
-class GatewayTransactions(msgspec.Struct):
+class GatewayTransactions(msgspec.Struct, frozen=True, kw_only=True):
     items: list[GatewayTransactionOut]
 
 
-class ReconcileBody(msgspec.Struct, forbid_unknown_fields=True):
+class ReconcileBody(RequestBody):
     start: date = msgspec.field(name="from")
     end: date = msgspec.field(name="to")
     apply: bool = False
 
 
-class ReconciliationOut(msgspec.Struct):
+class ReconciliationOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     created_at: datetime
     actor: str
@@ -96,11 +100,10 @@ class ReconciliationOut(msgspec.Struct):
 
     @classmethod
     def of(cls, r: ReconciliationReport) -> ReconciliationOut:
-        return cls(r.id, r.created_at, r.actor, r.period_from, r.period_to, r.applied,
-                   r.counts, r.examples, r.repaired, r.repaired_count, r.flagged,
-                   r.flagged_count)
+        """The report's own fields, read off the dataclass by msgspec."""
+        return msgspec.convert(r, cls, from_attributes=True)
 
 
-class ReconciliationPage(msgspec.Struct):
+class ReconciliationPage(msgspec.Struct, frozen=True, kw_only=True):
     items: list[ReconciliationOut]
     next_cursor: str | None

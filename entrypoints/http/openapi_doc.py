@@ -1,11 +1,21 @@
-"""Complete the generated OpenAPI description with what Litestar cannot infer: every
-error answer as application/problem+json and nothing else (Litestar advertises its own
-`{status_code, detail, extra}` body for 400, which this service never sends), the public
-routes that need no token, the Idempotency-Key header where docs/api.md makes it
-required, and the WebSocket route (OpenAPI has no WebSocket operation, see ws_doc.py).
+"""Complete the generated OpenAPI description with what cannot be said where a route is
+declared. Everything that can is declared there: each route's `operation_id=`, its
+request body (the `data` Struct, see request_body.py) and its answer (the annotation).
 
-Operation ids are not made up here: each route declares its own `operation_id=`, so a
-client generator's method names change only when someone edits the route."""
+What stays here, and why:
+- Every error answer as application/problem+json, and nothing else: Litestar has no
+  app- or router-level `responses`, and it advertises its own `{status_code, detail,
+  extra}` body for 400, which this service never sends.
+- `security: []` on the routes that need no token (health, metrics, the webhook, the
+  return page): they declare `security=[]`, but Litestar writes an empty list as "not
+  set" (`resolve_security() or None`), so they would inherit the app's bearer token.
+- `text/csv` beside JSON for the payment history's 200: a `ResponseSpec` names one media
+  type per status.
+- Idempotency-Key shown as required where docs/api.md makes it so: declared required,
+  Litestar would refuse a missing key with its own 400 before the handler answers
+  `idempotency_key_missing` (a documented, tested answer).
+- The WebSocket route: OpenAPI has no WebSocket operation (see ws_doc.py).
+"""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import msgspec
 from litestar import Request, Response
@@ -16,11 +17,17 @@ from litestar.exceptions import (
     ValidationException,
 )
 
-from adapters.sql.outage import is_storage_failure
 from domain.classification import CATALOGUE, ClassifiedFailure, Severity, classify
 from entrypoints.http.schemas import Problem
 
 log = logging.getLogger("skillpay.http")
+
+
+class ErrorCounter(Protocol):
+    def error(self, category: str, code: str) -> None: ...
+
+
+ExceptionHandler = Callable[[Request, Exception], Response[bytes]]
 PROBLEM_JSON = "application/problem+json"
 _LEVELS = {Severity.INFO: logging.INFO, Severity.WARNING: logging.WARNING,
            Severity.ERROR: logging.ERROR, Severity.CRITICAL: logging.CRITICAL}
@@ -78,16 +85,20 @@ def _detail_of_validation(exc: ValidationException) -> tuple[str, str]:
     return "invalid_request", text[:500]
 
 
-def handle_exception(request: Request, exc: Exception) -> Response[bytes]:
-    response = _problem_for_exception(request, exc)
-    metrics = getattr(request.app.state, "metrics", None)
-    if metrics is not None:
+def exception_handler(metrics: ErrorCounter) -> ExceptionHandler:
+    """The app's handler for every exception: a problem answer, counted in `metrics`."""
+
+    def counted(request: Request, exc: Exception) -> Response[bytes]:
+        response = handle_exception(request, exc)
         problem = msgspec.json.decode(response.content, type=Problem)
         metrics.error(problem.category, problem.code)
-    return response
+        return response
+
+    return counted
 
 
-def _problem_for_exception(request: Request, exc: Exception) -> Response[bytes]:
+def handle_exception(request: Request, exc: Exception) -> Response[bytes]:
+    """The problem answer for `exc` (not counted: see `exception_handler`)."""
     path = request.url.path
     if isinstance(exc, ClassifiedFailure):
         c = classify(exc)
@@ -108,7 +119,7 @@ def _problem_for_exception(request: Request, exc: Exception) -> Response[bytes]:
         if code == "invalid_request" and _unparsable(str(exc.detail)):
             return problem_response("malformed_json", "the body is not valid JSON", path)
         return problem_response(code, str(exc.detail)[:300], path)
-    c = CATALOGUE["storage_unavailable"] if is_storage_failure(exc) else classify(exc)
+    c = classify(exc)  # the database unreachable arrived above, as StorageUnavailable
     if c.code == "internal_error":
         log.error("unexpected failure on %s: %s", path, type(exc).__name__, exc_info=exc)
     else:

@@ -4,36 +4,39 @@ silently ignored and nothing can be mass-assigned."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
 
 from application.errors import InvalidInput
+from application.ports import AuditEntry
 from application.student_messages import student_message
 from domain.enrollment import Enrollment
 from domain.money import Money
 from domain.payment import Payment
+from entrypoints.http.request_body import RequestBody
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 
-class MoneyBody(msgspec.Struct, forbid_unknown_fields=True):
+class MoneyBody(RequestBody):
     amount: Annotated[int, msgspec.Meta(gt=0, description="integer minor units (cents)")]
     currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
 
 
-class CreateEnrollmentBody(msgspec.Struct, forbid_unknown_fields=True):
+class CreateEnrollmentBody(RequestBody):
     student_id: Id
     course_id: Id
     price: MoneyBody
 
 
-class CreatePaymentBody(msgspec.Struct, forbid_unknown_fields=True):
+class CreatePaymentBody(RequestBody):
     enrollment_id: Id
 
 
-class ReviewBody(msgspec.Struct, forbid_unknown_fields=True):
+class ReviewBody(RequestBody):
     """Resolve a held payment: `reverify` (apply the gateway's answer if it now agrees),
     `accept` (the captured money pays for the course) or `reject` (not paid)."""
 
@@ -41,16 +44,16 @@ class ReviewBody(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
-class MoneyOut(msgspec.Struct):
+class MoneyOut(msgspec.Struct, frozen=True, kw_only=True):
     amount: int
     currency: str
 
     @classmethod
     def of(cls, money: Money) -> MoneyOut:
-        return cls(money.amount_minor, money.currency)
+        return cls(amount=money.amount_minor, currency=money.currency)
 
 
-class EnrollmentOut(msgspec.Struct):
+class EnrollmentOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     student_id: str
     course_id: str
@@ -63,11 +66,13 @@ class EnrollmentOut(msgspec.Struct):
 
     @classmethod
     def of(cls, e: Enrollment) -> EnrollmentOut:
-        return cls(e.id, e.student_id, e.course_id, MoneyOut.of(e.price), e.status.value,
-                   e.payment_id, e.revoked_reason, e.created_at, e.updated_at)
+        return cls(id=e.id, student_id=e.student_id, course_id=e.course_id,
+                   price=MoneyOut.of(e.price), status=e.status.value, payment_id=e.payment_id,
+                   revoked_reason=e.revoked_reason, created_at=e.created_at,
+                   updated_at=e.updated_at)
 
 
-class PaymentOut(msgspec.Struct):
+class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     enrollment_id: str
     student_id: str
@@ -86,18 +91,21 @@ class PaymentOut(msgspec.Struct):
 
     @classmethod
     def of(cls, p: Payment) -> PaymentOut:
-        return cls(p.id, p.enrollment_id, p.student_id, p.status.value, MoneyOut.of(p.amount),
-                   MoneyOut.of(p.refunded), p.checkout_url, p.expires_at, p.paylink_id,
-                   p.review_reason, p.failure_code, student_message(p), p.created_at,
-                   p.updated_at, MoneyOut.of(p.captured))
+        return cls(id=p.id, enrollment_id=p.enrollment_id, student_id=p.student_id,
+                   status=p.status.value, amount=MoneyOut.of(p.amount),
+                   refunded_amount=MoneyOut.of(p.refunded), checkout_url=p.checkout_url,
+                   expires_at=p.expires_at, gateway_reference=p.paylink_id,
+                   review_reason=p.review_reason, failure_code=p.failure_code,
+                   user_message=student_message(p), created_at=p.created_at,
+                   updated_at=p.updated_at, captured_amount=MoneyOut.of(p.captured))
 
 
-class PaymentPage(msgspec.Struct):
+class PaymentPage(msgspec.Struct, frozen=True, kw_only=True):
     items: list[PaymentOut]
     next_cursor: str | None
 
 
-class Problem(msgspec.Struct, omit_defaults=True):
+class Problem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """RFC 9457 problem details with our stable extension members."""
 
     type: str
@@ -126,7 +134,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise InvalidInput("cursor is not one this API handed out") from None
 
 
-class AuditEntryOut(msgspec.Struct):
+class AuditEntryOut(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
     actor: str
     entity: str
@@ -137,5 +145,10 @@ class AuditEntryOut(msgspec.Struct):
     reason: str | None
 
 
-class AuditTrail(msgspec.Struct):
+class AuditTrail(msgspec.Struct, frozen=True, kw_only=True):
     items: list[AuditEntryOut]
+
+    @classmethod
+    def of(cls, entries: Iterable[AuditEntry]) -> AuditTrail:
+        """`AuditEntry` has the same fields: msgspec reads them off the dataclass."""
+        return cls(items=msgspec.convert(entries, list[AuditEntryOut], from_attributes=True))

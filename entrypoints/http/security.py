@@ -12,36 +12,30 @@ from typing import Any
 
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import State
 
 from entrypoints.container import Container
-from entrypoints.http.auth import TokenCodec
 from entrypoints.http.card_data_guard import card_data_guard_middleware
 from entrypoints.http.forwarded import TrustedProxies
 from entrypoints.http.hostile_input import hostile_input_middleware
 from entrypoints.http.https_only import PROBE_PATHS, https_only_middleware
-from entrypoints.http.rate_limits import RateLimits, rate_limit_middleware
+from entrypoints.http.rate_limits import rate_limit_middleware
 from entrypoints.http.request_id import request_id_middleware
 from entrypoints.http.security_headers import security_headers_middleware
 
 CORS_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"]
 
 
-def security_options(container: Container, tokens: TokenCodec, max_body: int) -> dict[str, Any]:
-    """Keyword arguments for `Litestar(...)`."""
+def security_options(container: Container, max_body: int) -> dict[str, Any]:
+    """Keyword arguments for `Litestar(...)`. The rate limits are the container's (the
+    webhook handler gets the same ones injected; the app's lifespan closes them)."""
     s = container.settings()
-    limits = RateLimits(tokens, s.rate_limit_payments, s.rate_limit_webhook,
-                        container.monotonic(), verify_per_minute=s.rate_limit_verify,
-                        redis_url=s.redis_url, prefix=s.rate_limit_prefix)
     options: dict[str, Any] = {
-        "state": State({"rate_limits": limits}),
-        "on_shutdown": [limits.aclose],  # the Redis connection pool, when limits use one
         "middleware": [
             request_id_middleware,
             security_headers_middleware(s.require_https),
             https_only_middleware(s.require_https, TrustedProxies(s.trusted_proxies)),
             hostile_input_middleware,
-            rate_limit_middleware(limits),
+            rate_limit_middleware(container.rate_limits()),
             card_data_guard_middleware(max_body),
         ],
         # Logging is ours (entrypoints/logging_setup.py: structlog, every line redacted);

@@ -10,13 +10,13 @@ from application.use_cases.stats import Stats
 from entrypoints.http.schemas import MoneyOut
 
 
-class VolumeOut(msgspec.Struct):
+class VolumeOut(msgspec.Struct, frozen=True, kw_only=True):
     status: str
     count: int
     amount: MoneyOut
 
 
-class LatencyOut(msgspec.Struct):
+class LatencyOut(msgspec.Struct, frozen=True, kw_only=True):
     endpoint: str
     calls: int
     p50_ms: int
@@ -24,14 +24,14 @@ class LatencyOut(msgspec.Struct):
     p99_ms: int
 
 
-class BucketOut(msgspec.Struct):
+class BucketOut(msgspec.Struct, frozen=True, kw_only=True):
     start: datetime
     created: int
     finished: int
     captured: int
 
 
-class StatsOut(msgspec.Struct):
+class StatsOut(msgspec.Struct, frozen=True, kw_only=True):
     window: str
     since: datetime
     until: datetime
@@ -51,11 +51,10 @@ class StatsOut(msgspec.Struct):
         return cls(
             window=window, since=s.since, until=s.until, payments=s.payments,
             finished=s.finished, succeeded=s.captured, success_rate=s.success_rate,
-            volumes=[VolumeOut(v.status, v.count, MoneyOut(v.amount_minor, v.currency))
+            volumes=[VolumeOut(status=v.status, count=v.count,
+                               amount=MoneyOut(amount=v.amount_minor, currency=v.currency))
                      for v in s.volumes],
             errors_by_category=s.errors_by_category, errors_by_code=s.errors_by_code,
             gateway_calls=s.gateway_calls,
-            gateway_latency=[LatencyOut(x.endpoint, x.calls, x.p50_ms, x.p95_ms, x.p99_ms)
-                             for x in s.latency],
-            buckets=[BucketOut(b.start, b.created, b.finished, b.captured)
-                     for b in s.buckets])
+            gateway_latency=msgspec.convert(s.latency, list[LatencyOut], from_attributes=True),
+            buckets=msgspec.convert(s.buckets, list[BucketOut], from_attributes=True))

@@ -11,7 +11,7 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.sql.monitoring import SqlGatewayCallLog, SqlMonitoringQueries
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
-from application.ports_metrics import GatewayCall
+from application.ports import GatewayCall
 from tests.support.builders import T0, enrollment, payment, succeeded
 
 pytestmark = [pytest.mark.contract,

@@ -54,4 +54,4 @@ def api() -> Iterator[Api]:
     container.gateway.override(gateway)
     app = create_app(container)
     with SettlingTestClient(app) as client:
-        yield Api(client, gateway, app.state.tokens)
+        yield Api(client, gateway, container.tokens())

@@ -14,6 +14,7 @@ from html import unescape
 import pytest
 
 from tests.support import analytics_fixture as fx
+from tests.support.app_container import container_of
 from tests.support.databases import scratch_postgres_url  # noqa: F401  (fixture)
 from tests.support.secure_api import secure_api
 
@@ -26,7 +27,7 @@ def seeded(request, tmp_path):
     url = {"memory": "memory://", "sqlite": f"sqlite+aiosqlite:///{tmp_path}/analytics.db"}.get(
         request.param) or request.getfixturevalue("scratch_postgres_url")
     with secure_api({"SKILLPAY_DATABASE_URL": url}) as api:
-        container = api.client.app.state.container
+        container = container_of(api.client.app)
         api.client.blocking_portal.call(fx.seed, container.uow_factory())
         yield api
 

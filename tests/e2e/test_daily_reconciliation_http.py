@@ -9,6 +9,7 @@ from html import unescape
 
 import pytest
 
+from tests.support.app_container import container_of
 from tests.support.scrape import parse_scrape, value
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +22,7 @@ def _sign_in(api) -> None:
 
 
 def _run_daily(api) -> list:
-    daily = api.client.app.state.container.daily_reconciliation()
+    daily = container_of(api.client.app).daily_reconciliation()
     return api.client.blocking_portal.call(daily)  # type: ignore[no-any-return]
 
 

@@ -6,6 +6,7 @@ import logging
 import pytest
 
 from domain.gateway_report import GatewayStatus
+from tests.support.app_container import container_of
 from tests.support.secure_api import secure_api
 
 pytestmark = pytest.mark.e2e
@@ -146,7 +147,7 @@ def test_bad_callbacks_are_rate_limited_per_client_ip():
         codes = [limited.client.post("/webhooks/ikhokha", content=b"{}").status_code
                  for _ in range(4)]
         assert codes[:2] == [401, 401] and codes[2:] == [429, 429]
-        refusals = [e for e in limited.client.app.state.container.memory_store().audit
+        refusals = [e for e in container_of(limited.client.app).memory_store().audit
                     if e.action == "callback_rejected"]
         assert len(refusals) == 2  # past the limit, refusals are not written for each
 

@@ -51,12 +51,11 @@ def test_the_scanner_finds_a_secret_that_bypasses_the_redaction():
 
 
 def test_a_secret_logged_through_logging_is_masked(monkeypatch):
-    from application.redaction import register_secret
     from entrypoints.logging_setup import install_redaction
     from entrypoints.settings import Settings
 
-    install_redaction(Settings.from_env({"SKILLPAY_ENV": "test"}))
-    register_secret(SECRET)
+    redactor = install_redaction(Settings.from_env({"SKILLPAY_ENV": "test"}))
+    redactor.register(SECRET)
     handler, log = CaptureHandler(), logging.getLogger("skillpay.hygiene")
     log.addHandler(handler)
     monkeypatch.setattr(log, "level", logging.DEBUG)

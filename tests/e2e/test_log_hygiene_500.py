@@ -12,6 +12,7 @@ from dependency_injector import providers
 
 from application.use_cases.payment_queries import GetPayment
 from entrypoints.logging_setup import log_formatter
+from tests.support.app_container import container_of
 from tests.support.secure_api import secure_api
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +42,7 @@ def test_a_forced_500_logs_a_redacted_stack_under_its_request_id(log_format):
     root.addHandler(handler)
     try:
         with secure_api() as api:
-            api_container = api.client.app.state.container
+            api_container = container_of(api.client.app)
             api_container.get_payment.override(providers.Object(Exploding()))
             answers = [api.client.get("/api/v1/payments/pay_x", headers={
                 **api.auth("stu-1"), "X-Forwarded-For": "203.0.113.9"}) for _ in range(2)]

@@ -10,6 +10,7 @@ import pytest
 
 from domain.classification import ClassifiedFailure
 from domain.gateway_report import GatewayStatus
+from tests.support.app_container import container_of
 
 pytestmark = pytest.mark.e2e
 KEY = "refund-key-00000001"
@@ -200,7 +201,7 @@ def test_a_retry_while_the_first_request_holds_the_key_answers_with_the_refund_s
         pass
 
     payment = paid(api)
-    container = api.client.app.state.container
+    container = container_of(api.client.app)
     command = RequestRefundCommand(Actor("admin-1", Role.ADMIN), payment["id"], "cut off",
                                    5000, KEY)
     api.gateway.fail_next("refund", Killed())

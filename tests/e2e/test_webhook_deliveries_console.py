@@ -50,7 +50,7 @@ def hooked() -> Iterator[tuple[Api, PlatformStub, object]]:
     container.webhook_sender.override(platform)
     app = create_app(container, run_background=False)  # the test runs the worker's step
     with TestClient(app) as client:
-        yield Api(client, gateway, app.state.tokens), platform, container
+        yield Api(client, gateway, container.tokens()), platform, container
 
 
 def _deliveries(page: str) -> dict[str, str]:

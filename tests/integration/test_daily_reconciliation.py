@@ -27,7 +27,7 @@ from adapters.sql.monitoring import SqlMonitoringQueries
 from adapters.sql.reconciliation_reports import SqlReconciliationReports
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.system.clock import FixedClock, RandomIds
-from application.ports_daily_reconciliation import DailyRunStatus
+from application.ports import DailyRunStatus
 from application.reconciliation.report import ReconciliationReport
 from application.use_cases.daily_reconciliation import DailyReconciliation
 from application.use_cases.reconcile import Reconcile

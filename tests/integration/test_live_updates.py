@@ -3,18 +3,17 @@ with Redis, an event produced on one API instance reaches a subscriber of anothe
 
 from __future__ import annotations
 
-import asyncio
-import os
 from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
 
+from application.event_payload import student_channel
 from tests.support.live_stack import LiveStack, live_stack
-from tests.support.sse import SseStream
+from tests.support.redis_service import REDIS_URL, require_redis
+from tests.support.sse import PROBE, SseStream, probe_until
 
 pytestmark = pytest.mark.integration
-REDIS_URL = os.environ.get("SKILLPAY_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 @asynccontextmanager
@@ -67,15 +66,8 @@ async def test_streams_refuse_anonymous_callers():
 
 
 def redis_available() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        reason = f"Redis at {REDIS_URL} unreachable: {exc!r}"
-        if os.environ.get("SKILLPAY_REQUIRE_REDIS") == "1":
-            pytest.fail(f"SKILLPAY_REQUIRE_REDIS=1 but {reason}")
-        pytest.skip(reason)
+    """Skips without Redis; fails instead in CI (CI=true) or with SKILLPAY_REQUIRE_REDIS=1."""
+    require_redis()
 
 
 async def test_two_instances_sharing_redis_deliver_each_others_events():
@@ -83,7 +75,9 @@ async def test_two_instances_sharing_redis_deliver_each_others_events():
     async with live_stack(REDIS_URL=REDIS_URL) as producer, \
             live_stack(REDIS_URL=REDIS_URL) as consumer, \
             subscribe(consumer, "stu-7") as stream:
-        await asyncio.sleep(0.2)  # let the Redis subscription settle
+        # Live once a probe published on the producer reaches the consumer's stream.
+        await probe_until(producer.container.channels(), student_channel("stu-7"),
+                          lambda: stream.wait_for(PROBE))
         created = await producer.enrollment(student="stu-7")
         seen = await stream.wait_for("EnrollmentCreated")
         assert seen["data"]["entity_id"] == created["id"]

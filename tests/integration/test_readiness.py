@@ -12,6 +12,7 @@ from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.readiness import Readiness
 from entrypoints.settings import Settings
+from tests.support.skipping import skip_or_fail
 
 pytestmark = pytest.mark.integration
 
@@ -49,8 +50,8 @@ async def test_unreachable_redis_makes_the_instance_unready_with_a_problem(tmp_p
 
 
 async def test_reachable_redis_and_database_are_ready(tmp_path):
-    if not _redis_up():
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    if not _redis_up():  # fails instead in CI (CI=true) or with SKILLPAY_REQUIRE_REDIS=1
+        skip_or_fail("Redis is not reachable on 127.0.0.1:6379", "SKILLPAY_REQUIRE_REDIS")
     settings = _settings(f"sqlite+aiosqlite:///{tmp_path}/ok.db",
                          REDIS_URL="redis://127.0.0.1:6379/0")
     async with AsyncTestClient(create_app(build_container(settings),

@@ -22,6 +22,7 @@ from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.reliability.figures import record
+from tests.support.app_container import container_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.property]
 IN_CI = os.environ.get("CI") == "true"
@@ -40,7 +41,7 @@ def build():  # type: ignore[no-untyped-def]
 
 
 APP, GATEWAY = build()
-TOKENS = {role: APP.state.tokens.mint(sub, role)
+TOKENS = {role: container_of(APP).tokens().mint(sub, role)
           for sub, role in (("stu-1", "student"), ("ops", "admin"), ("platform", "service"))}
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", APP)
 CASES = {"count": 0, "server_errors": 0}
@@ -102,7 +103,7 @@ def test_stateful_enrollment_checkout_read_refund(data):
     if created.status_code != 201:
         return
     enrollment = created.json()
-    student_token = APP.state.tokens.mint(enrollment["student_id"], "student")
+    student_token = container_of(APP).tokens().mint(enrollment["student_id"], "student")
     start = data.draw(schema["/api/v1/payments"]["POST"].as_strategy())
     if data.draw(st.integers(0, 3)):  # mostly a real enrollment, sometimes a generated one
         start.body = {"enrollment_id": enrollment["id"]}

@@ -29,6 +29,8 @@ from tests.reliability.crash_harness import (
 )
 from tests.reliability.figures import record
 from tests.support.live_stack import free_port
+from tests.support.skipping import skip_or_fail
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -47,9 +49,7 @@ def cluster() -> list[str]:
     elif os.geteuid() != 0:
         reason = "stopping PostgreSQL needs root"
     if reason:
-        if os.environ.get("SKILLPAY_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"SKILLPAY_REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(reason)
+        skip_or_fail(reason, "SKILLPAY_REQUIRE_POSTGRES")
     return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main"]
 
 
@@ -81,8 +81,11 @@ async def test_postgres_killed_mid_load_loses_nothing(scratch_postgres_url):
         try:
             assert await server.wait_ready(http)
             await driver.drive(flows=10)
+            answered = sum(driver.statuses.values())
             load = asyncio.create_task(driver.drive(flows=30))
-            await asyncio.sleep(0.3)
+            # The cut must land with requests in flight: wait for the load to be flowing.
+            await wait_until(lambda: sum(driver.statuses.values()) >= answered + 5, 30.0,
+                             "the load to be under way")
             await power_cut(command)
             await load
             await driver.drive(flows=10)  # the same server process, after the outage

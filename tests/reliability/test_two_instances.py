@@ -24,7 +24,7 @@ from sqlalchemy.pool import NullPool
 from adapters.simulator import SimulatorConfig, running_simulator
 from adapters.simulator.client import SimulatorControl
 from adapters.sql.outbox import decode_event
-from application.event_payload import event_payload
+from application.event_payload import ADMIN_CHANNEL, event_payload
 from entrypoints.background import BackgroundWork
 from entrypoints.container import build_container
 from entrypoints.http.auth import TokenCodec
@@ -42,7 +42,8 @@ from tests.support.live_stack import (
     serving,
     stack_settings,
 )
-from tests.support.sse import SseStream
+from tests.support.sse import SseStream, probe_until
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 JWT = "two-instances-jwt-signing-key-0123456789abcdef"
@@ -126,9 +127,10 @@ async def test_two_instances_and_a_worker_have_exactly_once_effects_and_shared_e
         ports = [free_port()]
         while len(ports) < 2:  # a closed probe socket's port can come back at once
             ports = list(dict.fromkeys([*ports, free_port()]))
+        containers = []
         for port in ports:  # one after the other: the first one migrates the database
-            await stack.enter_async_context(serving(
-                build_container(stack_settings(sim, port, env)), port))
+            containers.append(build_container(stack_settings(sim, port, env)))
+            await stack.enter_async_context(serving(containers[-1], port))
         worker_container = build_container(stack_settings(sim, free_port(), env))
         worker = BackgroundWork(worker_container)
         await worker.start()
@@ -140,7 +142,10 @@ async def test_two_instances_and_a_worker_have_exactly_once_effects_and_shared_e
         watchers = [asyncio.create_task(watch(http, b, s)) for b, s in zip(bases, seen, strict=True)]
         # Open event streams keep a server from shutting down: whatever happens, end them.
         stack.push_async_callback(_cancel_all, watchers)
-        await asyncio.sleep(0.3)  # let both Redis subscriptions settle
+        # Both admin streams are live once a probe published on one instance reached both.
+        await probe_until(containers[0].channels(), ADMIN_CHANNEL, lambda: wait_until(
+            lambda: all(any(i.startswith("probe-") for i in s) for s in seen),
+            what="a probe on both admin streams"))
         await asyncio.gather(*(one_payment(http, bases, control, n) for n in range(PAYMENTS)))
         replayed = await replay_to_other_instance(http, control, bases)
         engine = create_async_engine(scratch_postgres_url, poolclass=NullPool)
@@ -148,10 +153,10 @@ async def test_two_instances_and_a_worker_have_exactly_once_effects_and_shared_e
             await settle_down(engine)
             expected = {event_payload(decode_event(r["name"], r["payload"]))["id"]
                         for r in await rows(engine, "SELECT name, payload FROM outbox")}
-            for _ in range(100):
-                if all(expected <= set(s) for s in seen):
-                    break
-                await asyncio.sleep(0.1)
+            try:  # the assertion below names what is missing
+                await wait_until(lambda: all(expected <= set(s) for s in seen), 10.0)
+            except AssertionError:
+                pass
             for watcher in watchers:
                 watcher.cancel()
             await asyncio.gather(*watchers, return_exceptions=True)
@@ -163,6 +168,7 @@ async def test_two_instances_and_a_worker_have_exactly_once_effects_and_shared_e
             problems, outcome = await against_gateway(engine, paylinks)
         finally:
             await engine.dispose()
+    seen = [Counter({i: n for i, n in s.items() if not i.startswith("probe-")}) for s in seen]
     missing = [sorted(expected - set(s))[:5] for s in seen]
     measured = {
         "payments": PAYMENTS, "instances": 2, "workers": 1, "callbacks_replayed": replayed,

@@ -1,7 +1,7 @@
 """Headless Debian Chromium through Selenium, never downloading anything.
 
-Missing Chromium, chromedriver or selenium skips with a reason, unless
-SKILLPAY_REQUIRE_BROWSER=1 (CI), where it fails instead.
+Missing Chromium, chromedriver or selenium skips with a reason, except in CI (`CI=true`)
+or with SKILLPAY_REQUIRE_BROWSER=1, where it fails instead.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
+from tests.support.skipping import skip_or_fail
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,9 +36,7 @@ def require_browser() -> None:
     reason = _missing()
     if reason is None:
         return
-    if os.environ.get("SKILLPAY_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser required but {reason}")
-    pytest.skip(reason)
+    skip_or_fail(f"a browser is needed but {reason}", "SKILLPAY_REQUIRE_BROWSER")
 
 
 @contextmanager

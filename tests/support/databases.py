@@ -52,7 +52,7 @@ def _postgres_unreachable() -> str | None:
     return None
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> None:  # see tests/support/skipping.py
     if os.environ.get("CI") == "true" or os.environ.get("SKILLPAY_REQUIRE_POSTGRES") == "1":
         pytest.fail(f"PostgreSQL is required here (CI or SKILLPAY_REQUIRE_POSTGRES=1) but "
                     f"{reason}")

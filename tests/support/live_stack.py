@@ -128,6 +128,6 @@ async def _stack(env: dict[str, str], configure: Configure | None) -> AsyncItera
         container = build_container(stack_settings(sim, port, env))
         if configure is not None:
             configure(container)
-        async with serving(container, port) as app, client_session() as http:
+        async with serving(container, port), client_session() as http:
             yield LiveStack(f"http://127.0.0.1:{port}", container,
-                            SimulatorControl(sim.base_url, http), http, app.state.tokens, sim)
+                            SimulatorControl(sim.base_url, http), http, container.tokens(), sim)

@@ -10,7 +10,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
+from tests.support.skipping import skip_or_fail
 
 REDIS_URL = os.environ.get("SKILLPAY_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -22,9 +22,7 @@ def require_redis() -> str:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
         reason = f"Redis at {REDIS_URL} unreachable: {exc!r}"
-        if os.environ.get("CI") == "true" or os.environ.get("SKILLPAY_REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis is required here (CI or SKILLPAY_REQUIRE_REDIS=1) but {reason}")
-        pytest.skip(reason)
+        skip_or_fail(reason, "SKILLPAY_REQUIRE_REDIS")
     return REDIS_URL
 
 

@@ -47,4 +47,4 @@ def secure_api(env: Mapping[str, str] | None = None,
     container.monotonic.override(providers.Object(clock))
     app = create_app(container, run_background=False)
     with SettlingTestClient(app, base_url=base_url, **client) as test_client:
-        yield SecureApi(test_client, gateway, app.state.tokens, clock, settings)
+        yield SecureApi(test_client, gateway, container.tokens(), clock, settings)

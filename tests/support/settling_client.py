@@ -11,13 +11,16 @@ from typing import Any
 
 from litestar.testing import TestClient
 
+from tests.support.app_container import container_of
+
 SETTLE_TIMEOUT_S = 10.0
 
 
 class SettlingTestClient(TestClient):  # type: ignore[type-arg]
     def settle(self) -> None:
-        container = getattr(self.app.state, "container", None)
-        if container is None:
+        try:
+            container = container_of(self.app)
+        except KeyError:  # an app without our container (the simulator's): nothing to wait for
             return
         dispatcher = container.callback_dispatcher()
         deadline = time.monotonic() + SETTLE_TIMEOUT_S

@@ -10,7 +10,7 @@ import pytest
 
 from adapters.memory.daily_reconciliations import MemoryDailyReconciliationLeases
 from application.errors import InvalidInput
-from application.ports_daily_reconciliation import DailyRunStatus
+from application.ports import DailyRunStatus
 from application.use_cases.daily_reconciliation import DailyReconciliation
 from entrypoints.settings import Settings, SettingsError
 from tests.support.money_back import MoneyBackWorld

@@ -13,8 +13,7 @@ from adapters.metrics.measuring_gateway import MeasuringGateway
 from adapters.metrics.prometheus import PrometheusMetrics
 from adapters.metrics.recording import RecordingMetrics
 from adapters.notify.logging_notifier import RecordingNotifier
-from application.ports import PaymentGateway
-from application.ports_metrics import GatewayCall, Metrics
+from application.ports import GatewayCall, Metrics, PaymentGateway
 from domain.classification import ClassifiedFailure
 from domain.gateway_report import GatewayStatus
 from tests.support.scrape import parse_scrape, value

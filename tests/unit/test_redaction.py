@@ -2,16 +2,16 @@ import json
 
 import pytest
 
-from application.card_data import find_card_data, luhn_valid
-from application.redaction import (
-    mask_body,
-    mask_headers,
-    redact_text,
-    redact_value,
-    register_secret,
-)
+from application.redaction import Redactor
+from domain.card_numbers import luhn_valid
+from entrypoints.http.card_data import find_card_data
 
 pytestmark = pytest.mark.unit
+
+# A redactor that knows no secret values: what every test below masks by name and shape.
+_plain = Redactor()
+redact_text, redact_value = _plain.redact_text, _plain.redact_value
+mask_headers, mask_body = _plain.mask_headers, _plain.mask_body
 
 
 @pytest.mark.parametrize("number", ["4111111111111111", "5555555555554444", "378282246310005",
@@ -40,10 +40,26 @@ def test_tokens_signatures_and_emails_are_masked():
 
 
 def test_registered_secret_values_are_masked_anywhere():
-    register_secret("a-very-private-value-42")
-    assert redact_text("oops a-very-private-value-42 leaked") == "oops *** leaked"
-    register_secret("short")  # too short to mask safely: ignored
-    assert redact_text("short story") == "short story"
+    redactor = Redactor()
+    redactor.register("a-very-private-value-42")
+    assert redactor.redact_text("oops a-very-private-value-42 leaked") == "oops *** leaked"
+    redactor.register("short")  # too short to mask safely: ignored
+    assert redactor.redact_text("short story") == "short story"
+
+
+def test_secrets_belong_to_their_redactor_not_to_the_module():
+    one, other = Redactor(["secret-of-the-first-app-01"]), Redactor()
+    assert one.redact_text("x secret-of-the-first-app-01 y") == "x *** y"
+    assert other.redact_text("x secret-of-the-first-app-01 y") == \
+        "x secret-of-the-first-app-01 y"
+    assert other.secrets() == frozenset()
+
+
+def test_stored_bodies_and_headers_mask_the_registered_secrets_too():
+    redactor = Redactor(["registered-app-secret-77"])
+    body = redactor.mask_body(b'{"note":"leaked registered-app-secret-77"}')
+    assert json.loads(body)["note"] == "leaked ***"
+    assert redactor.mask_headers({"X-Echo": "registered-app-secret-77"}) == {"x-echo": "***"}
 
 
 def test_values_under_secret_or_card_keys_are_masked():

@@ -23,7 +23,6 @@ from adapters.metrics.prometheus import PrometheusMetrics
 from adapters.metrics.recording import RecordingMetrics
 from adapters.platform_webhooks.sender import HttpWebhookSender
 from adapters.system.clock import FixedClock
-from application.redaction import redact_text, registered_secrets
 from application.secret_rotation import RotatingSecret, SecretRotation
 from domain.classification import ClassifiedFailure
 from entrypoints.http.auth import TokenCodec
@@ -325,10 +324,10 @@ def test_every_previous_secret_is_registered_for_redaction_and_hidden_from_repr(
         "IKHOKHA_WEBHOOK_SECRET_PREVIOUS": "hook-previous-to-redact-01",
         "SKILLPAY_PLATFORM_WEBHOOK_SECRET_PREVIOUS": platform_old,
         "SKILLPAY_SECRET_GRACE_UNTIL": "2026-03-03T09:30:00Z"})
-    install_redaction(settings)
+    redactor = install_redaction(settings)
     previous = ("jwt-previous-to-redact-000000000001", "app-previous-to-redact-01",
                 "hook-previous-to-redact-01", platform_old)
-    assert set(previous) <= registered_secrets()
+    assert set(previous) <= redactor.secrets()
     for secret in previous:
         assert secret not in repr(settings)
-        assert secret not in redact_text(f"while rotating we saw {secret} in a message")
+        assert secret not in redactor.redact_text(f"while rotating we saw {secret} in a message")

@@ -43,8 +43,9 @@ async def test_a_second_key_reuses_the_checkout_in_progress(world):
 async def test_a_gateway_timeout_leaves_a_payment_that_a_retry_completes(world):
     enrollment = await world.enrollment()
     world.gateway.fail_next("create_paylink", TimeoutError())
-    with pytest.raises(TimeoutError):
+    with pytest.raises(ClassifiedFailure) as timed_out:  # as the iK Pay adapter reports it
         await world.checkout(enrollment)
+    assert timed_out.value.code == "gateway_timeout"
     (created,) = world.store.payments.values()
     assert created.status is PaymentStatus.CREATED
     payment = await world.checkout(enrollment)

@@ -8,7 +8,7 @@ import pytest
 
 from adapters.memory.monitoring import MemoryMonitoringQueries
 from application.errors import Forbidden
-from application.ports_metrics import GatewayCall
+from application.ports import GatewayCall
 from application.use_cases.stats import GetStats, percentile
 from domain.gateway_report import GatewayStatus
 from tests.support.world import ADMIN, World, student

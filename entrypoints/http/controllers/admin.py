@@ -56,6 +56,7 @@ from entrypoints.http.admin_session import (
     sentence,
 )
 from entrypoints.http.admin_session import actor_of as _actor
+from entrypoints.http.auth import TokenCodec
 from entrypoints.http.window import parse_window
 
 __all__ = ("ADMIN_ROUTES", "COOKIE", "FLASH_COOKIE")
@@ -108,11 +109,12 @@ async def admin_page(request: Request[Any, Any, Any], get_stats: NamedDependency
 
 
 @post("/admin/login", include_in_schema=False, status_code=303)
-async def admin_login(request: Request[Any, Any, Any]) -> Response[Any]:
+async def admin_login(request: Request[Any, Any, Any],
+                      tokens: NamedDependency[TokenCodec]) -> Response[Any]:
     form = await request.form()
     token = str(form.get("token", "")).strip()
     try:
-        actor = request.app.state.tokens.actor_from_header(f"Bearer {token}")
+        actor = tokens.actor_from_header(f"Bearer {token}")
     except ClassifiedFailure:
         return html(render_login("That token is invalid or expired."), 401)
     if actor.role is not Role.ADMIN:

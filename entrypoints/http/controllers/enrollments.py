@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -16,9 +14,8 @@ from application.use_cases.enrollments import (
     GetEnrollment,
 )
 from domain.money import Money
-from entrypoints.http.idempotent import run_idempotent
+from entrypoints.http.idempotent import IdempotencyKey, run_idempotent
 from entrypoints.http.schemas import CreateEnrollmentBody, EnrollmentOut
-from entrypoints.http.strict_body import IdempotencyKey, strict_body
 
 
 class EnrollmentController(Controller):
@@ -28,22 +25,18 @@ class EnrollmentController(Controller):
     @post("/", operation_id="createEnrollment",
           status_code=201, summary="Create an enrollment awaiting payment",
           description="Roles: service, admin. The price is what checkout will charge.")
-    async def create(self, request: Request[Any, Any, Any], data: JSONBody[CreateEnrollmentBody],
-                     actor: NamedDependency[Actor],
+    async def create(self, data: JSONBody[CreateEnrollmentBody], actor: NamedDependency[Actor],
                      create_enrollment: NamedDependency[CreateEnrollment],
                      idempotent_requests: NamedDependency[IdempotentRequests],
-                     idempotency_key: IdempotencyKey = None) -> EnrollmentOut:
-        # The body is the stored (replayable) response of run_idempotent, shaped EnrollmentOut.
-        body = await strict_body(request, CreateEnrollmentBody)
-
+                     idempotency_key: IdempotencyKey = None) -> Response[EnrollmentOut]:
         async def produce() -> tuple[int, EnrollmentOut]:
-            price = Money(body.price.amount, body.price.currency)
+            price = Money(data.price.amount, data.price.currency)
             enrollment = await create_enrollment(CreateEnrollmentCommand(
-                actor=actor, student_id=body.student_id, course_id=body.course_id, price=price))
+                actor=actor, student_id=data.student_id, course_id=data.course_id, price=price))
             return 201, EnrollmentOut.of(enrollment)
 
         return await run_idempotent(idempotent_requests, actor, "POST /api/v1/enrollments",
-                                    idempotency_key, body, produce, required=False)
+                                    idempotency_key, data, produce, required=False)
 
     @get("/{enrollment_id:str}", operation_id="getEnrollment",
          summary="Get an enrollment (owner or admin)")

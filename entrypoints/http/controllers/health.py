@@ -12,17 +12,17 @@ from entrypoints.readiness import Readiness
 PROBLEM_JSON = "application/problem+json"
 
 
-class Health(msgspec.Struct):
+class Health(msgspec.Struct, frozen=True, kw_only=True):
     status: str
 
 
-class CheckOut(msgspec.Struct):
+class CheckOut(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     ok: bool
     detail: str
 
 
-class Readiness503(msgspec.Struct):
+class Readiness503(msgspec.Struct, frozen=True, kw_only=True):
     """problem+json-shaped so tooling shows it like every other error."""
 
     type: str
@@ -33,7 +33,7 @@ class Readiness503(msgspec.Struct):
     gateway_circuit: str
 
 
-class Ready(msgspec.Struct):
+class Ready(msgspec.Struct, frozen=True, kw_only=True):
     status: str
     checks: list[CheckOut]
     gateway_circuit: str
@@ -42,7 +42,7 @@ class Ready(msgspec.Struct):
 @get("/health/live", operation_id="healthLive",
      tags=["health"], summary="The process is up", security=[])
 async def live() -> Health:
-    return Health("ok")
+    return Health(status="ok")
 
 
 @get("/health/ready", operation_id="healthReady", tags=["health"], security=[],
@@ -52,7 +52,7 @@ async def live() -> Health:
      responses={503: ResponseSpec(data_container=Readiness503, media_type=PROBLEM_JSON,
                                   description="Not ready: the failing checks")})
 async def ready(readiness: NamedDependency[Readiness]) -> Ready:
-    checks = [CheckOut(c.name, c.ok, c.detail) for c in await readiness()]
+    checks = msgspec.convert(await readiness(), list[CheckOut], from_attributes=True)
     circuit = readiness.circuit()
     failing = [c.name for c in checks if not c.ok]
     if failing:
@@ -62,4 +62,4 @@ async def ready(readiness: NamedDependency[Readiness]) -> Ready:
                             gateway_circuit=circuit)
         return Response(msgspec.json.encode(body), status_code=503,  # type: ignore[return-value]
                         media_type=PROBLEM_JSON)
-    return Ready("ok", checks, circuit)
+    return Ready(status="ok", checks=checks, gateway_circuit=circuit)

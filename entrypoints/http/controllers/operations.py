@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, get, post, put
+from litestar import get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -13,33 +11,28 @@ from application.use_cases.gateway_mode import GatewayMode
 from application.use_cases.revert_enrollment import RevertEnrollment
 from entrypoints.http.money_back_schemas import GatewayModeBody, GatewayModeOut, RevertBody
 from entrypoints.http.schemas import EnrollmentOut
-from entrypoints.http.strict_body import strict_body
 
 
 @post("/api/v1/enrollments/{enrollment_id:str}/revert", operation_id="revertEnrollment",
       status_code=200, tags=["enrollments"],
       summary="Roll an activation back (admin; reason required, audited)")
 async def revert_enrollment_handler(
-        request: Request[Any, Any, Any], enrollment_id: FromPath[str],
-        data: JSONBody[RevertBody], actor: NamedDependency[Actor],
+        enrollment_id: FromPath[str], data: JSONBody[RevertBody], actor: NamedDependency[Actor],
         revert_enrollment: NamedDependency[RevertEnrollment]) -> EnrollmentOut:
-    body = await strict_body(request, RevertBody)
-    return EnrollmentOut.of(await revert_enrollment(actor, enrollment_id, body.reason))
+    return EnrollmentOut.of(await revert_enrollment(actor, enrollment_id, data.reason))
 
 
 @get("/api/v1/admin/gateway-mode", operation_id="getGatewayMode", tags=["admin"],
      summary="Whether new paylinks are test or live (admin)")
 async def read_gateway_mode(actor: NamedDependency[Actor],
                             gateway_mode: NamedDependency[GatewayMode]) -> GatewayModeOut:
-    return GatewayModeOut(gateway_mode.current(actor))
+    return GatewayModeOut(mode=gateway_mode.current(actor))
 
 
 @put("/api/v1/admin/gateway-mode", operation_id="setGatewayMode", tags=["admin"],
      summary="Switch new paylinks between test and live without a deploy (admin)",
      description="Production refuses test mode. The switch lives in this process: a "
                  "restart returns to IKHOKHA_TEST_MODE.")
-async def change_gateway_mode(request: Request[Any, Any, Any], data: JSONBody[GatewayModeBody],
-                              actor: NamedDependency[Actor],
+async def change_gateway_mode(data: JSONBody[GatewayModeBody], actor: NamedDependency[Actor],
                               gateway_mode: NamedDependency[GatewayMode]) -> GatewayModeOut:
-    body = await strict_body(request, GatewayModeBody)
-    return GatewayModeOut(await gateway_mode.change(actor, body.mode))
+    return GatewayModeOut(mode=await gateway_mode.change(actor, data.mode))

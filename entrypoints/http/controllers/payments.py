@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -21,9 +21,8 @@ from application.use_cases.resolve_review import (
 from application.use_cases.start_payment import StartPayment, StartPaymentCommand
 from application.use_cases.verify_payment import VerifyPayment
 from entrypoints.http.csv_export import CsvStream, csv_export, wants_csv
-from entrypoints.http.idempotent import run_idempotent
+from entrypoints.http.idempotent import IdempotencyKey, run_idempotent
 from entrypoints.http.schemas import (
-    AuditEntryOut,
     AuditTrail,
     CreatePaymentBody,
     PaymentOut,
@@ -32,7 +31,6 @@ from entrypoints.http.schemas import (
     decode_cursor,
     encode_cursor,
 )
-from entrypoints.http.strict_body import IdempotencyKey, strict_body
 
 Query = QueryParameter
 
@@ -59,18 +57,15 @@ class PaymentController(Controller):
                      actor: NamedDependency[Actor],
                      start_payment: NamedDependency[StartPayment],
                      idempotent_requests: NamedDependency[IdempotentRequests],
-                     idempotency_key: IdempotencyKey = None) -> PaymentOut:
-        # The body is the stored (replayable) response of run_idempotent, shaped PaymentOut.
-        body = await strict_body(request, CreatePaymentBody)
-
+                     idempotency_key: IdempotencyKey = None) -> Response[PaymentOut]:
         async def produce() -> tuple[int, PaymentOut]:
             key = idempotency_key or ""
             payment = await start_payment(StartPaymentCommand(
-                actor, body.enrollment_id, key, client_address(request)))
+                actor, data.enrollment_id, key, client_address(request)))
             return (201 if payment.idempotency_key == key else 200), PaymentOut.of(payment)
 
         return await run_idempotent(idempotent_requests, actor, "POST /api/v1/payments",
-                                    idempotency_key, body, produce)
+                                    idempotency_key, data, produce)
 
     @get("/{payment_id:str}", operation_id="getPayment", summary="Get a payment (owner or admin)")
     async def read(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
@@ -90,22 +85,17 @@ class PaymentController(Controller):
                       "course's payment and unlocks the course; `reject` closes it unpaid "
                       "(refused with 409 while captured money is not refunded). A payment "
                       "that is not held answers 409.")
-    async def review(self, request: Request[Any, Any, Any], payment_id: FromPath[str],
-                     data: JSONBody[ReviewBody], actor: NamedDependency[Actor],
+    async def review(self, payment_id: FromPath[str], data: JSONBody[ReviewBody],
+                     actor: NamedDependency[Actor],
                      resolve_review: NamedDependency[ResolveReview]) -> PaymentOut:
-        body = await strict_body(request, ReviewBody)
         return PaymentOut.of(await resolve_review(ResolveReviewCommand(
-            actor, payment_id, ReviewAction(body.action), body.reason)))
+            actor, payment_id, ReviewAction(data.action), data.reason)))
 
     @get("/{payment_id:str}/audit", operation_id="getPaymentAudit",
          summary="Audit trail of a payment and its enrollment (admin)")
     async def audit(self, payment_id: FromPath[str], actor: NamedDependency[Actor],
                     get_audit_trail: NamedDependency[GetAuditTrail]) -> AuditTrail:
-        entries = await get_audit_trail(actor, payment_id)
-        return AuditTrail(items=[AuditEntryOut(
-            at=e.at, actor=e.actor, entity=e.entity, entity_id=e.entity_id, action=e.action,
-            from_status=e.from_status, to_status=e.to_status, reason=e.reason)
-            for e in entries])
+        return AuditTrail.of(await get_audit_trail(actor, payment_id))
 
     @get("/", operation_id="listPayments",
          summary="Transaction history, newest first (keyset pagination)",

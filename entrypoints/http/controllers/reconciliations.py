@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -21,7 +21,6 @@ from entrypoints.http.money_back_schemas import (
     ReconciliationPage,
 )
 from entrypoints.http.schemas import decode_cursor, encode_cursor
-from entrypoints.http.strict_body import strict_body
 
 Query = QueryParameter
 
@@ -46,12 +45,10 @@ class ReconciliationController(Controller):
           status_code=201, summary="Compare our records with iKhokha's for a period",
           description="Admin. `apply: true` repairs payments the gateway settled (through the "
                       "same checks as a callback); mismatching amounts are flagged for review.")
-    async def create(self, request: Request[Any, Any, Any], data: JSONBody[ReconcileBody],
-                     actor: NamedDependency[Actor],
+    async def create(self, data: JSONBody[ReconcileBody], actor: NamedDependency[Actor],
                      reconcile: NamedDependency[Reconcile]) -> ReconciliationOut:
-        body = await strict_body(request, ReconcileBody)
         return ReconciliationOut.of(await reconcile(ReconcileCommand(
-            actor=actor, start=body.start, end=body.end, apply=body.apply)))
+            actor=actor, start=data.start, end=data.end, apply=data.apply)))
 
     @get("/", operation_id="listReconciliations",
          summary="Stored reconciliation reports, newest first (admin)")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -14,14 +11,13 @@ from application.idempotency import IdempotentRequests
 from application.use_cases.refund_queries import CancelRefund, ConfirmRefund, GetRefund
 from application.use_cases.request_refund import RequestRefund, RequestRefundCommand
 from domain.classification import ClassifiedFailure
-from entrypoints.http.idempotent import run_idempotent
+from entrypoints.http.idempotent import IdempotencyKey, run_idempotent
 from entrypoints.http.money_back_schemas import (
     CancelRefundBody,
     ConfirmRefundBody,
     CreateRefundBody,
     RefundOut,
 )
-from entrypoints.http.strict_body import IdempotencyKey, strict_body
 
 
 class PaymentRefundController(Controller):
@@ -34,17 +30,14 @@ class PaymentRefundController(Controller):
                       "(default: everything still refundable). The amount is reserved at "
                       "once; the refund is `succeeded` when the gateway refunds by API, or "
                       "`manual_action_required` (iKhokha) until confirmed.")
-    async def create(self, request: Request[Any, Any, Any], payment_id: FromPath[str],
-                     data: JSONBody[CreateRefundBody], actor: NamedDependency[Actor],
+    async def create(self, payment_id: FromPath[str], data: JSONBody[CreateRefundBody],
+                     actor: NamedDependency[Actor],
                      request_refund: NamedDependency[RequestRefund],
                      idempotent_requests: NamedDependency[IdempotentRequests],
-                     idempotency_key: IdempotencyKey = None) -> RefundOut:
-        # The body is the stored (replayable) response of run_idempotent, shaped RefundOut.
-        body = await strict_body(request, CreateRefundBody)
-
+                     idempotency_key: IdempotencyKey = None) -> Response[RefundOut]:
         command = RequestRefundCommand(
-            actor=actor, payment_id=payment_id, reason=body.reason,
-            amount_minor=body.amount, idempotency_key=idempotency_key)
+            actor=actor, payment_id=payment_id, reason=data.reason,
+            amount_minor=data.amount, idempotency_key=idempotency_key)
 
         async def produce() -> tuple[int, RefundOut]:
             return 201, RefundOut.of(await request_refund(command))
@@ -52,15 +45,15 @@ class PaymentRefundController(Controller):
         try:
             return await run_idempotent(idempotent_requests, actor,
                                         f"POST /api/v1/payments/{payment_id}/refunds",
-                                        idempotency_key, body, produce)
+                                        idempotency_key, data, produce)
         except ClassifiedFailure as busy:
             # The first request with this key still holds it (or was cut off by a crash):
             # answer at once with the refund's state instead of "try again later".
             known = await request_refund.find(command) \
                 if busy.code == "idempotency_request_in_progress" else None
-            if known is None or known.reason != body.reason.strip():
+            if known is None or known.reason != data.reason.strip():
                 raise
-            return Response(msgspec.json.encode(RefundOut.of(known)), status_code=200)
+            return Response(RefundOut.of(known), status_code=200)
 
 
 class RefundController(Controller):
@@ -75,18 +68,16 @@ class RefundController(Controller):
 
     @post("/{refund_id:str}/confirm", operation_id="confirmRefund", status_code=200,
           summary="Record a refund made in the iKhokha dashboard (admin); only then it counts")
-    async def confirm(self, request: Request[Any, Any, Any], refund_id: FromPath[str],
-                      data: JSONBody[ConfirmRefundBody], actor: NamedDependency[Actor],
+    async def confirm(self, refund_id: FromPath[str], data: JSONBody[ConfirmRefundBody],
+                      actor: NamedDependency[Actor],
                       confirm_refund: NamedDependency[ConfirmRefund]) -> RefundOut:
-        body = await strict_body(request, ConfirmRefundBody)
-        return RefundOut.of(await confirm_refund(actor, refund_id, body.gateway_reference))
+        return RefundOut.of(await confirm_refund(actor, refund_id, data.gateway_reference))
 
     @post("/{refund_id:str}/cancel", operation_id="cancelRefund", status_code=200,
           summary="Cancel a manual refund that was never made (admin; reason required)",
           description="Only a `manual_action_required` refund: it becomes `failed` and its "
                       "reserved amount is refundable again. Audited.")
-    async def cancel(self, request: Request[Any, Any, Any], refund_id: FromPath[str],
-                     data: JSONBody[CancelRefundBody], actor: NamedDependency[Actor],
+    async def cancel(self, refund_id: FromPath[str], data: JSONBody[CancelRefundBody],
+                     actor: NamedDependency[Actor],
                      cancel_refund: NamedDependency[CancelRefund]) -> RefundOut:
-        body = await strict_body(request, CancelRefundBody)
-        return RefundOut.of(await cancel_refund(actor, refund_id, body.reason))
+        return RefundOut.of(await cancel_refund(actor, refund_id, data.reason))

@@ -14,7 +14,7 @@ from html import escape
 from typing import Any, Literal
 from urllib.parse import quote
 
-from litestar import MediaType, Request, Response, get
+from litestar import MediaType, Response, get
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -37,11 +37,12 @@ _PAGES = {
 @get("/checkout/{payment_id:str}/{outcome:str}", operation_id="checkoutReturnPage",
      media_type=MediaType.HTML,
      tags=["checkout"], summary="Page shown after the hosted payment page", security=[])
-async def checkout_return(request: Request[Any, Any, Any], payment_id: FromPath[str],
+async def checkout_return(payment_id: FromPath[str],
                           outcome: FromPath[Outcome],
-                          verify_on_return: NamedDependency[VerifyOnReturn]) -> Response[Any]:
+                          verify_on_return: NamedDependency[VerifyOnReturn],
+                          sandbox: NamedDependency[bool]) -> Response[Any]:
     check = BackgroundTask(_verify_quietly, verify_on_return, payment_id)
-    if request.app.state.get("sandbox"):
+    if sandbox:
         return Redirect(f"/sandbox/payments/{quote(payment_id)}", status_code=303,
                         background=check)
     title, text = _PAGES[outcome]

@@ -7,10 +7,10 @@ routes, so there is no owner to check; see tests/e2e/test_route_ownership.py).""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
-from litestar import Request, get, post, put
+from litestar import get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -26,13 +26,13 @@ from application.use_cases.risk_admin import (
 )
 from domain.risk import MAX_MESSAGE, RiskFlag, RiskOutcome, RiskRule
 from entrypoints.http.admin_risk import ADMIN_RISK_ROUTES
-from entrypoints.http.schemas import AuditEntryOut, Id
-from entrypoints.http.strict_body import strict_body
+from entrypoints.http.request_body import RequestBody
+from entrypoints.http.schemas import AuditEntryOut, AuditTrail, Id
 
 Message = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_MESSAGE)]
 
 
-class RiskRuleOut(msgspec.Struct):
+class RiskRuleOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     limit: int
     window_s: int
@@ -45,15 +45,17 @@ class RiskRuleOut(msgspec.Struct):
 
     @classmethod
     def of(cls, r: RiskRule) -> RiskRuleOut:
-        return cls(r.id, r.limit, r.window_s, r.outcome.value, r.enabled, r.student_message,
-                   r.operator_message, r.updated_at, r.updated_by)
+        return cls(id=r.id, limit=r.limit, window_s=r.window_s, outcome=r.outcome.value,
+                   enabled=r.enabled, student_message=r.student_message,
+                   operator_message=r.operator_message, updated_at=r.updated_at,
+                   updated_by=r.updated_by)
 
 
-class RiskRuleList(msgspec.Struct):
+class RiskRuleList(msgspec.Struct, frozen=True, kw_only=True):
     items: list[RiskRuleOut]
 
 
-class RiskRuleBody(msgspec.Struct, forbid_unknown_fields=True):
+class RiskRuleBody(RequestBody):
     """The whole rule, as it should be from now on."""
 
     id: Id
@@ -65,7 +67,7 @@ class RiskRuleBody(msgspec.Struct, forbid_unknown_fields=True):
     operator_message: Message
 
 
-class RiskFlagOut(msgspec.Struct):
+class RiskFlagOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     rule_id: str
     outcome: str
@@ -86,30 +88,30 @@ class RiskFlagOut(msgspec.Struct):
     @classmethod
     def of(cls, item: FlagWithTrail) -> RiskFlagOut:
         f: RiskFlag = item.flag
-        return cls(f.id, f.rule_id, f.outcome.value, f.subject_kind, f.subject, f.student_id,
-                   f.payment_id, f.student_message, f.operator_message, f.created_at, f.until,
-                   f.status.value, f.lifted_at, f.lifted_by, f.lift_reason,
-                   [AuditEntryOut(at=e.at, actor=e.actor, entity=e.entity,
-                                  entity_id=e.entity_id, action=e.action,
-                                  from_status=e.from_status, to_status=e.to_status,
-                                  reason=e.reason) for e in item.trail])
+        return cls(id=f.id, rule_id=f.rule_id, outcome=f.outcome.value,
+                   subject_kind=f.subject_kind, subject=f.subject, student_id=f.student_id,
+                   payment_id=f.payment_id, student_message=f.student_message,
+                   operator_message=f.operator_message, created_at=f.created_at,
+                   until=f.until, status=f.status.value, lifted_at=f.lifted_at,
+                   lifted_by=f.lifted_by, lift_reason=f.lift_reason,
+                   audit=AuditTrail.of(item.trail).items)
 
 
-class RiskFlagList(msgspec.Struct):
+class RiskFlagList(msgspec.Struct, frozen=True, kw_only=True):
     items: list[RiskFlagOut]
 
 
-class LiftBody(msgspec.Struct, forbid_unknown_fields=True):
+class LiftBody(RequestBody):
     flag_id: Id
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
-class ProgressBody(msgspec.Struct, forbid_unknown_fields=True):
+class ProgressBody(RequestBody):
     enrollment_id: Id
     percent_complete: Annotated[int, msgspec.Meta(ge=0, le=100)]
 
 
-class ProgressOut(msgspec.Struct):
+class ProgressOut(msgspec.Struct, frozen=True, kw_only=True):
     enrollment_id: str
     student_id: str
     percent_complete: int
@@ -120,20 +122,18 @@ class ProgressOut(msgspec.Struct):
      summary="The risk rules (admin)")
 async def list_rules(actor: NamedDependency[Actor],
                      list_risk_rules: NamedDependency[ListRiskRules]) -> RiskRuleList:
-    return RiskRuleList([RiskRuleOut.of(r) for r in await list_risk_rules(actor)])
+    return RiskRuleList(items=[RiskRuleOut.of(r) for r in await list_risk_rules(actor)])
 
 
 @put("/api/v1/admin/risk/rules", operation_id="updateRiskRule", tags=["risk"],
      summary="Change a risk rule (admin; audited)",
      description="The body is the whole rule as it should be from now on; it applies to the "
                  "next checkout, payment end or refund. Counts already made stay.")
-async def update_rule(request: Request[Any, Any, Any], data: JSONBody[RiskRuleBody],
-                      actor: NamedDependency[Actor],
+async def update_rule(data: JSONBody[RiskRuleBody], actor: NamedDependency[Actor],
                       update_risk_rule: NamedDependency[UpdateRiskRule]) -> RiskRuleOut:
-    body = await strict_body(request, RiskRuleBody)
     rule = await update_risk_rule(actor, RuleChange(
-        body.id, body.limit, body.window_s, RiskOutcome(body.outcome), body.enabled,
-        body.student_message, body.operator_message))
+        data.id, data.limit, data.window_s, RiskOutcome(data.outcome), data.enabled,
+        data.student_message, data.operator_message))
     return RiskRuleOut.of(rule)
 
 
@@ -141,17 +141,15 @@ async def update_rule(request: Request[Any, Any, Any], data: JSONBody[RiskRuleBo
      summary="Blocks and reviews, newest first, with their audit entries (admin)")
 async def list_flags(actor: NamedDependency[Actor],
                      risk_queue: NamedDependency[RiskQueue]) -> RiskFlagList:
-    return RiskFlagList([RiskFlagOut.of(item) for item in await risk_queue(actor)])
+    return RiskFlagList(items=[RiskFlagOut.of(item) for item in await risk_queue(actor)])
 
 
 @post("/api/v1/admin/risk/lift", operation_id="liftRiskBlock", tags=["risk"], status_code=200,
       summary="Lift a block (admin; reason required, audited)",
       description="The subject may pass the rule again for the rest of the block's window.")
-async def lift_block(request: Request[Any, Any, Any], data: JSONBody[LiftBody],
-                     actor: NamedDependency[Actor],
+async def lift_block(data: JSONBody[LiftBody], actor: NamedDependency[Actor],
                      lift_risk_block: NamedDependency[LiftRiskBlock]) -> RiskFlagOut:
-    body = await strict_body(request, LiftBody)
-    flag = await lift_risk_block(actor, body.flag_id, body.reason)
+    flag = await lift_risk_block(actor, data.flag_id, data.reason)
     return RiskFlagOut.of(FlagWithTrail(flag, []))
 
 
@@ -159,13 +157,11 @@ async def lift_block(request: Request[Any, Any, Any], data: JSONBody[LiftBody],
       status_code=200, summary="How much of a course the student has done (service, admin)",
       description="The platform reports the latest percent completed of an enrollment's "
                   "course; the refund-after-progress risk rule reads it.")
-async def report_progress(request: Request[Any, Any, Any], data: JSONBody[ProgressBody],
-                          actor: NamedDependency[Actor],
+async def report_progress(data: JSONBody[ProgressBody], actor: NamedDependency[Actor],
                           report_progress: NamedDependency[ReportProgress]) -> ProgressOut:
-    body = await strict_body(request, ProgressBody)
-    progress = await report_progress(actor, body.enrollment_id, body.percent_complete)
-    return ProgressOut(progress.id, progress.student_id, progress.percent,
-                       progress.reported_at)
+    progress = await report_progress(actor, data.enrollment_id, data.percent_complete)
+    return ProgressOut(enrollment_id=progress.id, student_id=progress.student_id,
+                       percent_complete=progress.percent, reported_at=progress.reported_at)
 
 
 RISK_ROUTES = (list_rules, update_rule, list_flags, lift_block, report_progress,

@@ -18,29 +18,31 @@ import msgspec
 from litestar import Request, post
 from litestar.di import NamedDependency
 
+from adapters.metrics.prometheus import PrometheusMetrics
 from application.use_cases.handle_callback import HandleCallback
 from domain.classification import ClassifiedFailure
 from entrypoints.callback_dispatch import CallbackDispatcher
-from entrypoints.http.rate_limits import client_key
+from entrypoints.http.rate_limits import RateLimits, client_key
 
 WEBHOOK_MAX_BODY = 64 * 1024
 
 
-class CallbackAck(msgspec.Struct):
+class CallbackAck(msgspec.Struct, frozen=True, kw_only=True):
     received: bool
     duplicate: bool
 
 
 @post("/webhooks/ikhokha", status_code=200, request_max_body_size=WEBHOOK_MAX_BODY,
       operation_id="receiveIkhokhaCallback",
-      tags=["webhooks"], summary="iK Pay callback (signed with IK-SIGN)")
+      tags=["webhooks"], summary="iK Pay callback (signed with IK-SIGN)", security=[])
 async def ikhokha_callback(request: Request[Any, Any, Any],
                            handle_callback: NamedDependency[HandleCallback],
                            callback_dispatcher: NamedDependency[CallbackDispatcher],
-                           ) -> CallbackAck:
+                           metrics: NamedDependency[PrometheusMetrics],
+                           rate_limits: NamedDependency[RateLimits]) -> CallbackAck:
     raw = await request.body()
-    metrics, started = request.app.state.metrics, time.perf_counter()
-    bad_callbacks = request.app.state.rate_limits.webhook
+    started = time.perf_counter()
+    bad_callbacks = rate_limits.webhook
     address = client_key(request.scope)
     room = await bad_callbacks.has_room(address)
     hold = callback_dispatcher.has_room()

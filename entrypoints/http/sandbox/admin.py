@@ -15,6 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from application.actor import Actor, Role
+from application.errors import StorageUnavailable
 from application.use_cases.payment_queries import ListPaymentsQuery
 from application.use_cases.request_refund import RequestRefundCommand
 from domain.classification import ClassifiedFailure, classify
@@ -69,6 +70,8 @@ def admin_router(container: Container, demo: SandboxDemo) -> Router:
             await container.request_refund()(RequestRefundCommand(
                 admin, payment_id, "refunded from the sandbox admin view",
                 idempotency_key="sandbox-" + secrets.token_hex(12)))
+        except StorageUnavailable:  # an outage shows the 503 page, not a refusal
+            raise
         except ClassifiedFailure as failure:
             return Redirect(f"/sandbox/admin?error={classify(failure).code}", status_code=303)
         return Redirect("/sandbox/admin", status_code=303)
@@ -78,6 +81,8 @@ def admin_router(container: Container, demo: SandboxDemo) -> Router:
         reference = "SANDBOX-" + secrets.token_hex(4).upper()
         try:
             await container.confirm_refund()(admin, refund_id, reference)
+        except StorageUnavailable:  # an outage shows the 503 page, not a refusal
+            raise
         except ClassifiedFailure as failure:
             return Redirect(f"/sandbox/admin?error={classify(failure).code}", status_code=303)
         return Redirect("/sandbox/admin", status_code=303)

@@ -24,7 +24,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from application.actor import Actor, Role
-from application.errors import AlreadyEnrolled
+from application.errors import AlreadyEnrolled, StorageUnavailable
 from application.ports import UnitOfWork
 from application.student_messages import student_message
 from application.use_cases.enrollments import CreateEnrollmentCommand
@@ -176,6 +176,8 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
                 return Redirect(f"/sandbox/courses/{course.id}", status_code=303)
             payment = await container.start_payment()(StartPaymentCommand(
                 student, enrollment.id, "sandbox-" + secrets.token_hex(12)))
+        except StorageUnavailable:  # an outage shows the 503 page, not a refusal
+            raise
         except ClassifiedFailure as failure:
             refused = classify(failure)
             body = (f"<div class='card bad'><p>{escape(refused.user_message)}</p>"
@@ -200,6 +202,8 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
         student = Actor(sub, Role.STUDENT)
         try:  # the API's ownership check: another student's payment is "not found"
             payment = await container.get_payment()(student, payment_id)
+        except StorageUnavailable:  # an outage shows the 503 page, not a refusal
+            raise
         except ClassifiedFailure:
             return _html(page("Not found", "<p>No such payment.</p>",
                               who=demo.student_name(sub)), 404)
@@ -221,6 +225,8 @@ def sandbox_router(container: Container, demo: SandboxDemo) -> Router:
             payment = await container.get_payment()(Actor(sub, Role.STUDENT), payment_id)
             enrollment = await container.get_enrollment()(Actor(sub, Role.STUDENT),
                                                           payment.enrollment_id)
+        except StorageUnavailable:  # an outage shows the 503 page, not a refusal
+            raise
         except ClassifiedFailure:
             return _html(page("Not found", "<p>No such payment.</p>"), 404)
         refunds = await own_refunds(container, payment)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from application.actor import Actor, Role
+from application.errors import StorageUnavailable
 from application.student_messages import student_message
 from application.use_cases.payment_queries import ListPaymentsQuery
 from domain.classification import ClassifiedFailure
@@ -66,6 +67,8 @@ async def own_refunds(container: Container, payment: Payment) -> list[Refund]:
 async def course_of(container: Container, actor: Actor, payment: Payment) -> str:
     try:
         return (await container.get_enrollment()(actor, payment.enrollment_id)).course_id
+    except StorageUnavailable:  # an outage shows the 503 page, not a refusal
+        raise
     except ClassifiedFailure:
         return ""
 

@@ -1,9 +1,4 @@
-"""The risk rules' storage, seen from inside one unit of work.
-
-A `RiskStore` is bound to the unit of work of the action it guards (`RiskStores(uow)`),
-so a rule's counters, flags and audit entries commit together with the checkout,
-payment end or refund they judged — or not at all.
-"""
+"""Port: the risk rules' storage, seen from inside one unit of work."""
 
 from __future__ import annotations
 
@@ -11,11 +6,21 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from application.ports import UnitOfWork
+from application.ports.unit_of_work import UnitOfWork
 from domain.risk import CourseProgress, RiskCounter, RiskFlag, RiskRule
 
 
 class RiskStore(Protocol):
+    """The risk rules' rows, bound to the unit of work of the action they guard
+    (`RiskStores(uow)`).
+
+    Contract: a rule's counters, flags and progress commit together with the checkout,
+    payment end or refund they judged — or not at all; changed rows are version-checked
+    at commit like entities (`ConcurrentUpdate` on a lost race). `counters` locks what
+    it returns until the unit of work ends, so concurrent judgements of one counter
+    serialise and a limit of N lets exactly N through.
+    """
+
     async def rules(self) -> dict[str, RiskRule]:
         """Every rule by id (the defaults the migration shipped, as changed since)."""
         ...

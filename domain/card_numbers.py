@@ -1,14 +1,15 @@
 """Card data must never reach us: students type it on iKhokha's hosted page only.
 
-Pure detection used twice: the HTTP layer refuses bodies that carry card data, and the
-redactor masks card numbers in anything logged or stored.
+The pure recognition of card data, used twice: the HTTP layer refuses bodies that carry
+it (entrypoints/http/card_data.py), and the redactor masks card numbers in anything
+logged or stored (application/redaction.py). It lives in the domain because both sides
+need the same answer to "is this a card number".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 CARD_KEYS = frozenset({"card_number", "cardnumber", "pan", "cvv", "cvc", "cvv2", "cvc2"})
 # 13-19 digits, optionally grouped by single spaces or dashes, not part of a longer token.
@@ -32,25 +33,3 @@ def card_numbers_in(text: str) -> Iterator[re.Match[str]]:
         digits = re.sub(r"[ -]", "", match.group())
         if 13 <= len(digits) <= 19 and luhn_valid(digits):
             yield match
-
-
-def find_card_data(value: Any, path: str = "$") -> str | None:
-    """Where in a decoded JSON value card data sits (a path, never the value), or None."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            here = f"{path}.{key}"
-            if isinstance(key, str) and key.lower() in CARD_KEYS:
-                return here
-            if isinstance(key, str) and next(card_numbers_in(key), None) is not None:
-                return f"{path}.<key>"
-            found = find_card_data(item, here)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = find_card_data(item, f"{path}[{index}]")
-            if found:
-                return found
-    elif isinstance(value, str) and next(card_numbers_in(value), None) is not None:
-        return path
-    return None

@@ -1,38 +1,23 @@
-"""The lease that makes the daily reconciliation run once per day across all workers.
-
-One row per platform day. A worker *claims* a day before reconciling it: the claim
-succeeds for a day nobody has claimed, or for one whose holder's lease has expired (that
-worker died or hung mid-run), and never for a day already done. Only the holder of a
-live claim can mark the day done. Implementations decide each claim in one atomic
-statement, so two workers can never both hold a day.
-"""
+"""Port: the lease that makes the daily reconciliation run once per day across workers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Protocol
 
-
-class DailyRunStatus(StrEnum):
-    RUNNING = "running"  # claimed; the lease says until when
-    DONE = "done"        # reconciled; `report_id` names the stored report
-
-
-@dataclass(frozen=True, slots=True)
-class DailyRun:
-    day: date
-    status: DailyRunStatus
-    holder: str
-    leased_until: datetime
-    attempts: int
-    started_at: datetime
-    finished_at: datetime | None = None
-    report_id: str | None = None
+from application.ports.daily_run import DailyRun
 
 
 class DailyReconciliationLeases(Protocol):
+    """One row per platform day.
+
+    Contract: a worker *claims* a day before reconciling it: the claim succeeds for a
+    day nobody has claimed, or for one whose holder's lease has expired (that worker
+    died or hung mid-run), and never for a day already done. Only the holder of a live
+    claim can mark the day done. Each claim is decided in one atomic statement, so two
+    workers can never both hold a day. Each call is its own transaction.
+    """
+
     async def claim(self, day: date, holder: str, now: datetime, until: datetime) -> bool:
         """Take `day` until `until`: True for an unclaimed day or one whose lease ended
         by `now` (expired or released); False when it is done or another holder's

@@ -1,11 +1,8 @@
-"""The port for payment analytics: read-only aggregates over our own records.
+"""What the `AnalyticsQueries` port answers, and the rules both adapters read it by.
 
 Every figure is about one cohort: the checkouts (payments) started in [start, end), and,
 for the enrollment count, the enrollments created in that range; with `course_id`, only
 that course's. Money stays integer minor units with its currency.
-
-The adapters (adapters/sql/analytics.py, adapters/memory/analytics.py) answer the same
-questions from the same facts; the contract test holds them to the same numbers.
 """
 
 from __future__ import annotations
@@ -13,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from types import MappingProxyType
 
 # The outcome of a checkout, from the payment's status.
 PAID_STATUSES = frozenset({"succeeded", "partially_refunded", "refunded"})
-OUTCOME_OF = {"succeeded": "paid", "partially_refunded": "paid", "refunded": "paid",
-              "failed": "declined", "cancelled": "cancelled", "expired": "expired",
-              "created": "open", "pending": "open"}
+OUTCOME_OF = MappingProxyType({
+    "succeeded": "paid", "partially_refunded": "paid", "refunded": "paid",
+    "failed": "declined", "cancelled": "cancelled", "expired": "expired",
+    "created": "open", "pending": "open"})
 # A reason when the payment has no failure code of its own (as the stats page reads them).
-DEFAULT_REASON = {"failed": "payment_declined", "cancelled": "payment_cancelled"}
+DEFAULT_REASON = MappingProxyType({"failed": "payment_declined",
+                                   "cancelled": "payment_cancelled"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +97,3 @@ def time_to_pay_of(histogram: Iterable[tuple[int, int]]) -> TimeToPay:
             if p not in found and seen >= rank:
                 found[p] = value
     return TimeToPay(total, found[50], found[90])
-
-
-class AnalyticsQueries(Protocol):
-    async def facts(self, period: AnalyticsRange) -> AnalyticsFacts:
-        """Every aggregate of the range; lists in a stable order (course, status, day)."""
-        ...
