@@ -126,6 +126,10 @@ async def test_every_flow_ends_consistent_with_the_gateway_under_faults(database
         "inconsistent": len(problems), "violations": len(violations)}
     figures.record("Fault soak (real iKhokha adapter, 20% faults)", **measured)
     print(f"\nreliability figures: {measured}")
+    calls = measured["callbacks"]
+    # every callback the gateway posted is correctly signed: none may be refused (429 at a
+    # launch burst, or 5xx), however many arrive at once
+    assert calls["answered_200"] == calls["posted"], f"seed={seed}: signed callbacks refused"
     assert stuck == [], f"seed={seed}: the checker left paid/closed payments open: {stuck[:20]}"
     assert problems == [], f"seed={seed}: {problems[:20]}"
     assert violations == [], f"seed={seed}: {violations[:20]}"
