@@ -12,6 +12,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -54,14 +55,19 @@ async def main(port: int, raw: bytes, seconds: float, connections: int) -> dict[
         began = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(connections)))
         took = time.perf_counter() - began
-    latencies.sort()
+    return summary(latencies, took, errors, statuses=dict(statuses))
+
+
+def summary(latencies: list[float], took: float, errors: int, **extra: Any) -> dict[str, Any]:
+    """What a load run prints: completed requests, the window, p50/p99 in ms, errors."""
+    latencies = sorted(latencies)
 
     def pct(q: float) -> float:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 \
             if latencies else 0.0
 
     return {"requests": len(latencies), "seconds": took, "p50": pct(0.5), "p99": pct(0.99),
-            "errors": errors, "statuses": dict(statuses)}
+            "errors": errors, **extra}
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import aiohttp
 
 from adapters.ikhokha.signing import signed_headers
 from adapters.ikhokha.wire import CreatePaylinkBody, Urls, encode
+from bench.aioload import summary
 from bench.stack import APP_ID, APP_SECRET
 
 POOL = 20  # adapters/ikhokha/transport.py's connector limit
@@ -69,14 +70,7 @@ async def main(sim_port: int, seconds: float, connections: int) -> dict[str, obj
         began = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(connections)))
         took = time.perf_counter() - began
-    latencies.sort()
-
-    def pct(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 \
-            if latencies else 0.0
-
-    return {"requests": len(latencies), "seconds": took, "p50": pct(0.5), "p99": pct(0.99),
-            "errors": errors}
+    return summary(latencies, took, errors)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, case, func, select
+from sqlalchemy import Date, Integer, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -56,27 +56,9 @@ _EVERY_STATUS = sorted(s.value for s in PaymentStatus)
 _PAID = sorted(PAID_STATUSES)
 
 
-class utc_day(FunctionElement[str]):
-    """The UTC calendar day of a timestamp, as 'YYYY-MM-DD'."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(utc_day, "sqlite")
-def _utc_day_sqlite(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
-    # Timestamps are stored as naive UTC text ('YYYY-MM-DD HH:MM:SS...').
-    return f"date({compiler.process(next(iter(element.clauses)), **kw)})"
-
-
-@compiles(utc_day, "postgresql")
-def _utc_day_postgresql(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(next(iter(element.clauses)), **kw)
-    return f"to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-
-
 class utc_date(FunctionElement[date]):
-    """The UTC calendar day of a timestamp, as a DATE (what the rollups are keyed by)."""
+    """The UTC calendar day of a timestamp, as a DATE (the rollups' key and the revenue
+    days)."""
 
     type = Date()
     inherit_cache = True
@@ -234,14 +216,14 @@ class SqlAnalyticsQueries:
         for status, code, n in (await conn.execute(statement)).all():
             sums.reasons[(status, code or DEFAULT_REASON[status])] += int(n)
 
-        day = utc_day(_P.c.created_at)
+        day = utc_date(_P.c.created_at)
         refunded = case((_P.c.refunded_minor > 0, 1), else_=0)
         statement = payments(
             select(day, _P.c.currency, func.count(), func.sum(_P.c.captured_minor),
                    func.sum(refunded), func.sum(_P.c.refunded_minor)).select_from(_P), _PAID
         ).group_by(day, _P.c.currency)
         for d, currency, *values in (await conn.execute(statement)).all():
-            sums.add_revenue(date.fromisoformat(d), currency, *values)
+            sums.add_revenue(d, currency, *values)
 
         # The first `succeeded` of each paid checkout's audit trail (index only).
         paid_at = (select(func.min(_A.c.at)).where(

@@ -46,17 +46,16 @@ from entrypoints.http.admin_console_page import (
     render_payment_list,
 )
 from entrypoints.http.admin_deliveries import admin_resend_delivery, render_deliveries
-from entrypoints.http.admin_page import render_refused
 from entrypoints.http.admin_session import (
     NO_STORE,
     PAGE_HEADERS,
+    admin_form,
     admin_or_refusal,
     flash_cookie,
     flash_shown,
     html,
     read_flash,
     refusal_detail,
-    same_origin,
     sentence,
 )
 from entrypoints.http.csv_export import CsvStream, csv_export, csv_of
@@ -64,7 +63,6 @@ from entrypoints.http.schemas import decode_cursor, encode_cursor
 
 PAGE_SIZE = 25
 _KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-_NOT_FROM_HERE = "This form must be sent from the operator page itself."
 
 
 def _search(request: Request[Any, Any, Any]) -> Search:
@@ -228,12 +226,10 @@ async def admin_refund(request: Request[Any, Any, Any],
                        request_refund: NamedDependency[RequestRefund]) -> Response[Any]:
     """Form fields: payment_id, amount_minor (integer cents), reason, key (a random token
     rendered into the form, so a double submit finds the same refund)."""
-    if not same_origin(request):
-        return html(render_refused(_NOT_FROM_HERE), 403)
-    actor = admin_or_refusal(request, "Please sign in again.")
-    if isinstance(actor, Response):
-        return actor
-    form = await request.form()
+    posted = await admin_form(request)
+    if isinstance(posted, Response):
+        return posted
+    actor, form = posted
     payment_id = str(form.get("payment_id", "")).strip()[:128]
     raw_amount = str(form.get("amount_minor", "")).strip()
     key = str(form.get("key", ""))
@@ -260,12 +256,10 @@ async def admin_refund(request: Request[Any, Any, Any],
 async def admin_confirm_refund(request: Request[Any, Any, Any],
                                confirm_refund: NamedDependency[ConfirmRefund]) -> Response[Any]:
     """Form fields: payment_id (where to go back), refund_id, gateway_reference."""
-    if not same_origin(request):
-        return html(render_refused(_NOT_FROM_HERE), 403)
-    actor = admin_or_refusal(request, "Please sign in again.")
-    if isinstance(actor, Response):
-        return actor
-    form = await request.form()
+    posted = await admin_form(request)
+    if isinstance(posted, Response):
+        return posted
+    actor, form = posted
     payment_id = str(form.get("payment_id", "")).strip()[:128]
     refund_id = str(form.get("refund_id", "")).strip()[:128]
     try:

@@ -20,14 +20,12 @@ from litestar.response import Redirect
 
 from application.platform_webhooks import Delivery
 from application.use_cases.webhook_deliveries import ResendDelivery, event_type
-from entrypoints.http.admin_page import _fact, render_refused
+from entrypoints.http.admin_page import _fact
 from entrypoints.http.admin_session import (
     NO_STORE,
-    admin_or_refusal,
+    admin_form,
     flash_cookie,
-    html,
     refusal_detail,
-    same_origin,
     sentence,
 )
 
@@ -82,13 +80,10 @@ async def admin_resend_delivery(request: Request[Any, Any, Any],
                                 resend_delivery: NamedDependency[ResendDelivery]
                                 ) -> Response[Any]:
     """Form fields: payment_id, delivery_id."""
-    if not same_origin(request):
-        return html(render_refused("This form must be sent from the operator page itself."),
-                    403)
-    actor = admin_or_refusal(request, "Please sign in again.")
-    if isinstance(actor, Response):
-        return actor
-    form = await request.form()
+    posted = await admin_form(request)
+    if isinstance(posted, Response):
+        return posted
+    actor, form = posted
     payment_id = str(form.get("payment_id", "")).strip()[:128]
     delivery_id = str(form.get("delivery_id", "")).strip()[:128]
     try:

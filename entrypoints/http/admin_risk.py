@@ -23,17 +23,17 @@ from litestar.response import Redirect
 from application.ports import AuditEntry, Clock
 from application.use_cases.risk_admin import FlagWithTrail, LiftRiskBlock, ListRiskRules, RiskQueue
 from domain.risk import FlagStatus, RiskFlag, RiskOutcome, RiskRule
-from entrypoints.http.admin_page import _fact, _flash, _page, render_refused
+from entrypoints.http.admin_page import _fact, _flash, _page
 from entrypoints.http.admin_session import (
     NO_STORE,
     PAGE_HEADERS,
+    admin_form,
     admin_or_refusal,
     flash_cookie,
     flash_shown,
     html,
     read_flash,
     refusal_detail,
-    same_origin,
     sentence,
 )
 
@@ -57,7 +57,6 @@ text-align:right}
 .rules td::before{content:attr(data-label);color:#5b6472;font-size:12px;text-align:left;
 flex:none}}
 """
-_NOT_FROM_HERE = "This form must be sent from the operator page itself."
 
 
 def _when(at: datetime | None) -> str:
@@ -185,12 +184,10 @@ async def admin_risk(request: Request[Any, Any, Any], risk_queue: NamedDependenc
 async def admin_risk_lift(request: Request[Any, Any, Any],
                           lift_risk_block: NamedDependency[LiftRiskBlock]) -> Response[Any]:
     """Form fields: flag_id, reason."""
-    if not same_origin(request):
-        return html(render_refused(_NOT_FROM_HERE), 403)
-    actor = admin_or_refusal(request, "Please sign in again.")
-    if isinstance(actor, Response):
-        return actor
-    form = await request.form()
+    posted = await admin_form(request)
+    if isinstance(posted, Response):
+        return posted
+    actor, form = posted
     flag_id = str(form.get("flag_id", "")).strip()[:128]
     try:
         flag = await lift_risk_block(actor, flag_id, str(form.get("reason", "")))

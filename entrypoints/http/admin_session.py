@@ -12,13 +12,13 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from litestar import Request, Response
-from litestar.datastructures import Cookie
+from litestar.datastructures import Cookie, FormMultiDict
 
 from application.actor import Actor, Role
 from domain.classification import ClassifiedFailure, classify
 from domain.errors import DomainError
 from entrypoints.container import Container
-from entrypoints.http.admin_page import render_login
+from entrypoints.http.admin_page import render_login, render_refused
 from entrypoints.http.dependencies import ContainerPlugin
 
 COOKIE = "skillpay_admin"
@@ -64,6 +64,21 @@ def admin_or_refusal(request: Request[Any, Any, Any],
     if actor.role is not Role.ADMIN:
         return html(render_login("An admin token is required."), 403)
     return actor
+
+
+NOT_FROM_HERE = "This form must be sent from the operator page itself."
+
+
+async def admin_form(request: Request[Any, Any, Any]
+                     ) -> tuple[Actor, FormMultiDict] | Response[str]:
+    """An operator's form post: sent from our own pages (403 otherwise) by a signed-in
+    admin (401 / 403 otherwise). Returns the admin and the form, or the refusal page."""
+    if not same_origin(request):
+        return html(render_refused(NOT_FROM_HERE), 403)
+    actor = admin_or_refusal(request, "Please sign in again.")
+    if isinstance(actor, Response):
+        return actor
+    return actor, await request.form()
 
 
 def secure(request: Request[Any, Any, Any]) -> bool:

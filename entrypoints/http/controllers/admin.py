@@ -39,19 +39,19 @@ from application.use_cases.stats import GetStats
 from domain.classification import ClassifiedFailure, classify
 from domain.payment import CAPTURED, Payment
 from entrypoints.http.admin_console import ADMIN_CONSOLE_ROUTES
-from entrypoints.http.admin_page import render_dashboard, render_login, render_refused
+from entrypoints.http.admin_page import render_dashboard, render_login
 from entrypoints.http.admin_reconciliation import admin_reconciliation, render_daily_section
 from entrypoints.http.admin_session import (
     COOKIE,
     FLASH_COOKIE,
     NO_STORE,
     PAGE_HEADERS,
+    admin_form,
     flash_cookie,
     flash_shown,
     html,
     read_flash,
     refusal_detail,
-    same_origin,
     secure,
     sentence,
 )
@@ -134,18 +134,10 @@ async def admin_logout() -> Response[Any]:
 async def admin_review(request: Request[Any, Any, Any],
                        resolve_review: NamedDependency[ResolveReview]) -> Response[Any]:
     """Resolve a held payment from the page's form: payment_id, action, reason."""
-    if not same_origin(request):
-        return html(render_refused("This form must be sent from the operator page itself."),
-                     403)
-    try:
-        actor = _actor(request)
-    except ClassifiedFailure:
-        return html(render_login("That token is invalid or expired."), 401)
-    if actor is None:
-        return html(render_login("Please sign in again."), 401)
-    if actor.role is not Role.ADMIN:
-        return html(render_login("An admin token is required."), 403)
-    form = await request.form()
+    posted = await admin_form(request)
+    if isinstance(posted, Response):
+        return posted
+    actor, form = posted
     payment_id = str(form.get("payment_id", "")).strip()[:128]
     reason = str(form.get("reason", ""))
     back = "/admin?" + "window=" + quote(_window(str(form.get("window", "24h"))))
