@@ -59,7 +59,7 @@ from application.risk import RiskGuard
 from application.transaction import Transactions
 from application.use_cases.admin_payment_detail import GetPaymentDetail
 from application.use_cases.analytics import GetAnalytics
-from application.use_cases.apply_gateway_report import GatewayReportApplier
+from application.use_cases.apply_gateway_report import ApplyGatewayReport
 from application.use_cases.audit_trail import GetAuditTrail
 from application.use_cases.check_pending import CheckPendingPayments
 from application.use_cases.daily_reconciliation import DailyReconciliation
@@ -243,7 +243,7 @@ class Container(containers.DeclarativeContainer):
     risk_stores = providers.Selector(storage, memory=providers.Object(memory_risk_store),
                                      sql=providers.Object(sql_risk_store))
     risk_guard = providers.Singleton(RiskGuard, risk_stores, clock, metrics)
-    applier = providers.Singleton(GatewayReportApplier, clock, risk=risk_guard)
+    apply_report = providers.Singleton(ApplyGatewayReport, tx, clock, risk=risk_guard)
     idempotent_requests = providers.Singleton(IdempotentRequests, idempotency_store, clock)
 
     create_enrollment = providers.Singleton(CreateEnrollment, tx, clock, ids)
@@ -252,7 +252,7 @@ class Container(containers.DeclarativeContainer):
                                         checkout_urls,
                                         max_open_checkouts=settings.provided.max_open_checkouts,
                                         risk=risk_guard)
-    verify_payment = providers.Singleton(VerifyPayment, tx, measured_gateway, applier)
+    verify_payment = providers.Singleton(VerifyPayment, tx, measured_gateway, apply_report)
     go_live_test = providers.Singleton(GoLiveTest, tx, create_enrollment, start_payment,
                                        verify_payment, clock, ids)
     callback_gateway = providers.Callable(choose_callback_gateway, measured_gateway, settings)
@@ -264,8 +264,8 @@ class Container(containers.DeclarativeContainer):
     processing_lease = providers.Callable(
         lambda s: timedelta(milliseconds=s.ikhokha_deadline_ms) + LEASE_MARGIN, settings)
     handle_callback = providers.Singleton(HandleCallback, tx, callback_gateway, verify_payment,
-                                          clock, ids, checkout_urls, callback_intake, probe,
-                                          processing_lease, redactor=redactor)
+                                          apply_report, clock, ids, checkout_urls, callback_intake,
+                                          probe, processing_lease, redactor=redactor)
     callback_dispatcher = providers.Singleton(
         CallbackDispatcher, handle_callback, metrics,
         workers=settings.provided.callback_concurrency)
@@ -273,10 +273,10 @@ class Container(containers.DeclarativeContainer):
     job_lock = providers.Selector(storage, memory=providers.Singleton(AlwaysHeld),
                                   sql=providers.Singleton(SqlJobLock, engine))
     verify_on_return = providers.Singleton(VerifyOnReturn, tx, verify_payment, clock)
-    resolve_review = providers.Singleton(ResolveReview, tx, verify_payment, applier, clock)
+    resolve_review = providers.Singleton(ResolveReview, tx, verify_payment, apply_report, clock)
     retry_callbacks = providers.Singleton(RetryCallbacks, tx, handle_callback, clock)
     check_pending = providers.Singleton(CheckPendingPayments, tx, measured_gateway, verify_payment,
-                                        clock)
+                                        apply_report, clock)
     get_payment = providers.Singleton(GetPayment, tx)
     list_payments = providers.Singleton(ListPayments, tx)
     get_audit_trail = providers.Singleton(GetAuditTrail, tx)
@@ -316,7 +316,7 @@ class Container(containers.DeclarativeContainer):
         GatewayMode, gateway_mode_switch, tx, clock,
         production=providers.Callable(lambda s: s.is_production, settings))
     gateway_history = providers.Singleton(GatewayHistory, measured_gateway)
-    reconcile = providers.Singleton(Reconcile, tx, measured_gateway, verify_payment,
+    reconcile = providers.Singleton(Reconcile, tx, measured_gateway, apply_report,
                                     reconciliation_reports, clock, ids)
     list_reconciliations = providers.Singleton(ReadReconciliations, reconciliation_reports)
     # The daily reconciliation in the worker: one lease per platform day, then Reconcile

@@ -19,6 +19,7 @@ from functools import partial
 
 from application.ports import Clock, PaymentGateway, UnitOfWork
 from application.transaction import Transactions
+from application.use_cases.apply_gateway_report import ApplyGatewayReport
 from application.use_cases.start_payment import DEFAULT_PAYLINK_LIFETIME
 from application.use_cases.verify_payment import VerifyPayment
 from domain.payment import Payment
@@ -48,8 +49,10 @@ class CheckRun:
 
 class CheckPendingPayments:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, verify: VerifyPayment,
-                 clock: Clock, policy: CheckerPolicy | None = None) -> None:
+                 apply_report: ApplyGatewayReport, clock: Clock,
+                 policy: CheckerPolicy | None = None) -> None:
         self._tx, self._gateway, self._verify, self._clock = tx, gateway, verify, clock
+        self._apply = apply_report
         self._policy = policy or CheckerPolicy()
         self._schedule: dict[str, tuple[int, datetime]] = {}
 
@@ -93,10 +96,10 @@ class CheckPendingPayments:
                 run.failed += 1
                 continue
             if report is not None and report.status.is_final:
-                after = await self._verify.apply(payment.id, report, CHECKER)
+                after = await self._apply(payment.id, report, CHECKER)
                 run.changed += after.status is not payment.status
             else:
-                await self._verify.recheck_soon(payment.id)
+                await self._apply.recheck_soon(payment.id)
 
     async def _page(self, cutoff: datetime, after: tuple[datetime, str] | None,
                     uow: UnitOfWork) -> list[Payment]:
@@ -113,7 +116,7 @@ class CheckPendingPayments:
             run.failed += 1
             return
         if report is not None and report.status.is_final:
-            after = await self._verify.apply(payment.id, report, CHECKER)
+            after = await self._apply(payment.id, report, CHECKER)
             run.changed += after.status is not payment.status
         elif payment.expires_at is not None and now >= payment.expires_at:
             run.expired += await self._expire(payment.id)

@@ -7,7 +7,7 @@ lease (see application/ports/daily_reconciliation_leases.py) makes the run happe
 across any number of workers; a worker that dies mid-run holds the day only until its lease
 ends, then another one runs it again.
 
-What `apply` repairs is only what the gateway confirms, through VerifyPayment (the
+What `apply` repairs is only what the gateway confirms, through ApplyGatewayReport (the
 callback's own path): an open payment the gateway settled. A disagreeing amount or
 reference is held for review (never fulfilled), and the other mismatches (missing at
 the gateway, unknown to us, a final status the gateway contradicts) stay in the report

@@ -33,6 +33,7 @@ from application.ports import (
 from application.probes import AFTER_INBOX_COMMIT, NoProbe, Probe
 from application.redaction import Redactor
 from application.transaction import Transactions
+from application.use_cases.apply_gateway_report import ApplyGatewayReport
 from application.use_cases.start_payment import CheckoutUrls
 from application.use_cases.verify_payment import VerifyPayment
 from domain.classification import ClassifiedFailure, classify
@@ -64,7 +65,8 @@ class CallbackReceipt:
 
 class HandleCallback:
     def __init__(self, tx: Transactions, gateway: PaymentGateway, verify: VerifyPayment,
-                 clock: Clock, ids: IdGenerator, urls: CheckoutUrls, intake: CallbackIntake,
+                 apply_report: ApplyGatewayReport, clock: Clock, ids: IdGenerator,
+                 urls: CheckoutUrls, intake: CallbackIntake,
                  probe: Probe | None = None, lease: timedelta = PROCESSING_LEASE,
                  redactor: Redactor | None = None) -> None:
         self.lease = lease
@@ -72,6 +74,7 @@ class HandleCallback:
         # which also knows the configured secret values.
         self._redactor = redactor or Redactor()
         self._tx, self._gateway, self._verify, self._intake = tx, gateway, verify, intake
+        self._apply = apply_report
         self._clock, self._ids = clock, ids
         self._probe = probe or NoProbe()
         self._path = urlsplit(urls.callback()).path  # what the gateway signed
@@ -151,8 +154,8 @@ class HandleCallback:
         async def done(uow: UnitOfWork) -> None:
             await uow.webhook_inbox.mark(inbox_id, "processed")
 
-        await self._verify.apply_then(payment_id, report, GATEWAY_ACTOR, recheck=unconfirmed,
-                                      then=done)
+        await self._apply.and_then(payment_id, report, GATEWAY_ACTOR, recheck=unconfirmed,
+                                  then=done)
         return "unconfirmed" if unconfirmed else "processed"
 
     async def give_up(self, inbox_id: str, paylink_id: str) -> None:
@@ -160,7 +163,7 @@ class HandleCallback:
         gateway about its payment at once (its fast lane, from the start)."""
         payment_id = await self._tx.run(lambda uow: self._payment_for(uow, paylink_id))
         if payment_id is not None:
-            await self._verify.recheck_soon(payment_id, restart=True)
+            await self._apply.recheck_soon(payment_id, restart=True)
         await self._mark(inbox_id, "gave_up")
 
     @staticmethod

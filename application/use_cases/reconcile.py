@@ -1,7 +1,7 @@
 """Compare our payments with the gateway's history for a period; optionally repair.
 
 Both sides are streamed one day at a time (see application/reconciliation/matcher.py).
-With `apply`, a payment the gateway knows more about goes through VerifyPayment.apply —
+With `apply`, a payment the gateway knows more about goes through ApplyGatewayReport —
 the very path a callback takes — so a missed callback is repaired with the same checks
 (a disagreeing amount is flagged for review and never fulfilled).
 """
@@ -19,7 +19,7 @@ from application.ports import Clock, IdGenerator, PaymentGateway, Reconciliation
 from application.reconciliation.matcher import Finding, OurPayment, match_days
 from application.reconciliation.report import ReconciliationReport
 from application.transaction import Transactions
-from application.use_cases.verify_payment import VerifyPayment
+from application.use_cases.apply_gateway_report import ApplyGatewayReport
 from domain.gateway_report import GatewayReport
 from domain.payment import OPEN, Payment
 
@@ -49,10 +49,10 @@ class ReconcileCommand:
 
 
 class Reconcile:
-    def __init__(self, tx: Transactions, gateway: PaymentGateway, verify: VerifyPayment,
+    def __init__(self, tx: Transactions, gateway: PaymentGateway, apply_report: ApplyGatewayReport,
                  reports: ReconciliationReports, clock: Clock, ids: IdGenerator,
                  batch: int = BATCH) -> None:
-        self._tx, self._gateway, self._verify = tx, gateway, verify
+        self._tx, self._gateway, self._apply = tx, gateway, apply_report
         self._reports, self._clock, self._ids, self._batch = reports, clock, ids, batch
 
     async def __call__(self, cmd: ReconcileCommand) -> ReconciliationReport:
@@ -96,8 +96,8 @@ class Reconcile:
                       report: ReconciliationReport) -> None:
         assert finding.ours is not None and finding.theirs is not None
         before = finding.ours
-        after = await self._verify.apply(before.payment_id, finding.theirs,
-                                         f"reconciliation:{actor.sub}")
+        after = await self._apply(before.payment_id, finding.theirs,
+                                  f"reconciliation:{actor.sub}")
         if after.status is not before.status:
             report.note_repaired(after.id)
         if after.review_reason is not None:

@@ -22,12 +22,11 @@ from application.actor import Actor, Role
 from application.errors import InvalidInput, NotFound
 from application.ports import AuditEntry, Clock, UnitOfWork
 from application.transaction import Transactions
-from application.use_cases.apply_gateway_report import GatewayReportApplier
+from application.use_cases.apply_gateway_report import ApplyGatewayReport, unlock_or_refuse
 from application.use_cases.verify_payment import VerifyPayment
-from domain.enrollment import ActivationRefused
 from domain.errors import IllegalTransition
 from domain.gateway_report import GatewayReport
-from domain.payment import Payment, PaymentStatus
+from domain.payment import Payment
 
 MAX_REASON = 500
 
@@ -48,8 +47,8 @@ class ResolveReviewCommand:
 
 class ResolveReview:
     def __init__(self, tx: Transactions, verify: VerifyPayment,
-                 applier: GatewayReportApplier, clock: Clock) -> None:
-        self._tx, self._verify, self._applier, self._clock = tx, verify, applier, clock
+                 apply_report: ApplyGatewayReport, clock: Clock) -> None:
+        self._tx, self._verify, self._apply, self._clock = tx, verify, apply_report, clock
 
     async def __call__(self, cmd: ResolveReviewCommand) -> Payment:
         cmd.actor.require(Role.ADMIN)
@@ -66,7 +65,7 @@ class ResolveReview:
             label = cmd.actor.label
             if cmd.action is ReviewAction.ACCEPT:
                 if current.accept_held(at=self._clock.now(), actor=label, reason=reason):
-                    await self._unlock(uow, current, label)
+                    await unlock_or_refuse(uow, current, label)
             elif cmd.action is ReviewAction.REJECT:
                 current.reject_held(at=self._clock.now(), actor=label, reason=reason)
             else:
@@ -86,28 +85,10 @@ class ResolveReview:
 
     async def _reverify(self, uow: UnitOfWork, payment: Payment,
                         report: GatewayReport | None, actor: str, reason: str) -> None:
-        before = payment.status
-        agreed = report is not None and payment.reverify_held(
-            report, at=self._clock.now(), actor=actor, reason=reason)
-        if not agreed:
-            await uow.audit.append(AuditEntry(
-                at=self._clock.now(), actor=actor, entity="payment", entity_id=payment.id,
-                action="review_reverify_still_held", from_status=payment.status.value,
-                to_status=payment.status.value,
-                reason=f"{payment.review_reason}: gateway still disagrees: {reason}"))
+        if await self._apply.for_review(uow, payment, report, actor, reason):
             return
-        if payment.status is PaymentStatus.SUCCEEDED and before is not PaymentStatus.SUCCEEDED:
-            await self._unlock(uow, payment, actor)  # we had closed it; the gateway was paid
-        elif report is not None:  # cleared: the usual path applies it (and unlocks)
-            await self._applier.apply(uow, payment, report, actor)
-
-    @staticmethod
-    async def _unlock(uow: UnitOfWork, payment: Payment, actor: str) -> None:
-        enrollment = await uow.enrollments.get(payment.enrollment_id)
-        if enrollment is None:  # pragma: no cover - enforced by a foreign key
-            raise NotFound("enrollment")
-        try:
-            enrollment.activate(payment_id=payment.id, at=payment.updated_at, actor=actor)
-        except ActivationRefused as refused:
-            raise IllegalTransition(
-                f"{refused}: refund this payment instead of accepting it") from None
+        await uow.audit.append(AuditEntry(
+            at=self._clock.now(), actor=actor, entity="payment", entity_id=payment.id,
+            action="review_reverify_still_held", from_status=payment.status.value,
+            to_status=payment.status.value,
+            reason=f"{payment.review_reason}: gateway still disagrees: {reason}"))

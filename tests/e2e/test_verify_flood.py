@@ -10,7 +10,6 @@ import pytest
 from adapters.fake.gateway import FakeGateway
 from adapters.system.clock import SystemClock
 from application.actor import Actor, Role
-from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.verify_payment import VerifyPayment
 from tests.support.secure_api import secure_api
 from tests.support.world import World
@@ -30,7 +29,7 @@ async def test_three_hundred_concurrent_verifies_make_a_handful_of_gateway_calls
     world = World(real_gateway=SlowGateway(SystemClock()))
     enrollment = await world.enrollment()
     payment = await world.checkout(enrollment)
-    verify = VerifyPayment(world.tx, world.gateway, GatewayReportApplier(world.clock))
+    verify = VerifyPayment(world.tx, world.gateway, world.apply_report)
     student = Actor("stu-1", Role.STUDENT)
 
     results = await asyncio.gather(*(verify(student, payment.id) for _ in range(300)))

@@ -98,7 +98,7 @@ class Deployment:
         world = World(clock=self.clock, uow_factory=SqlUnitOfWorkFactory(engine),
                       real_gateway=self.gateway)
         reports = SqlReconciliationReports(engine)
-        reconcile = Reconcile(world.tx, self.gateway, world.verify_payment, reports,
+        reconcile = Reconcile(world.tx, self.gateway, world.apply_report, reports,
                               self.clock, RandomIds())
         return DailyReconciliation(reconcile, CountingLeases(engine, self.claims), reports,
                                    self.clock, SAST, holder)

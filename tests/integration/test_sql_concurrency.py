@@ -11,14 +11,12 @@ import asyncio
 
 import pytest
 
-from adapters.fake.gateway import FakeGateway
 from adapters.notify.logging_notifier import RecordingNotifier
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.system.clock import FixedClock
 from application.errors import ConcurrentUpdate
 from application.transaction import Transactions
-from application.use_cases.apply_gateway_report import GatewayReportApplier
-from application.use_cases.verify_payment import VerifyPayment
+from application.use_cases.apply_gateway_report import ApplyGatewayReport
 from domain.errors import DomainError
 from domain.money import Money
 from domain.payment import PaymentStatus
@@ -40,11 +38,10 @@ async def test_fifty_identical_success_reports_activate_once(sql_engine):
     pending = payment(paylink="pl_1")
     await seed(factory, enrollment(), pending)
     notifier, clock = RecordingNotifier(), FixedClock(T0)
-    verify = VerifyPayment(Transactions(factory, notifier), FakeGateway(clock),
-                           GatewayReportApplier(clock))
+    apply_report = ApplyGatewayReport(Transactions(factory, notifier), clock)
     report = success_report(pending)
 
-    results = await asyncio.gather(*(verify.apply("pay_1", report, "gateway")
+    results = await asyncio.gather(*(apply_report("pay_1", report, "gateway")
                                      for _ in range(50)), return_exceptions=True)
 
     assert [r for r in results if isinstance(r, BaseException)] == []

@@ -60,7 +60,7 @@ async def test_the_checker_reaches_newer_payments_behind_a_full_batch_of_abandon
     """
     world = World()
     checker = CheckPendingPayments(world.tx, world.gateway, world.verify_payment,
-                                   world.clock, CheckerPolicy(batch=2))
+                                   world.apply_report, world.clock, CheckerPolicy(batch=2))
     for n in range(2):  # abandoned: pending at the gateway until their lifetime ends
         await world.checkout(await world.enrollment(student_id=f"stu-{n}"),
                              key=f"abandoned-key-{n:06d}")

@@ -35,7 +35,7 @@ class MoneyBackWorld(World):
         self.mode_switch = RuntimeGatewayMode(test_mode=not self.production)
         self.gateway_mode = GatewayMode(self.mode_switch, self.tx, self.clock, self.production)
         self.gateway_history = GatewayHistory(self.gateway)
-        self.reconcile = Reconcile(self.tx, self.gateway, self.verify_payment, self.reports,
+        self.reconcile = Reconcile(self.tx, self.gateway, self.apply_report, self.reports,
                                    self.clock, self.ids, batch=3)
 
     async def paid(self, student_id: str = "stu-1", amount: int = 49900

@@ -22,7 +22,7 @@ from application.actor import Actor, Role
 from application.idempotency import IdempotentRequests
 from application.risk import RiskGuard
 from application.transaction import Transactions
-from application.use_cases.apply_gateway_report import GatewayReportApplier
+from application.use_cases.apply_gateway_report import ApplyGatewayReport
 from application.use_cases.check_pending import CheckPendingPayments
 from application.use_cases.enrollments import (
     CreateEnrollment,
@@ -74,18 +74,18 @@ class World:
             else memory_risk_store
         self.risk_guard = RiskGuard(stores, self.clock, self.risk_metrics)
         guard = self.risk_guard if self.risk else None
-        applier = GatewayReportApplier(self.clock, risk=guard)
+        self.apply_report = ApplyGatewayReport(self.tx, self.clock, risk=guard)
         self.create_enrollment = CreateEnrollment(self.tx, self.clock, self.ids)
         self.get_enrollment = GetEnrollment(self.tx)
         self.start_payment = StartPayment(self.tx, self.gateway, self.clock, self.ids, urls,
                                           max_open_checkouts=self.max_open_checkouts,
                                           risk=guard)
-        self.verify_payment = VerifyPayment(self.tx, self.gateway, applier)
+        self.verify_payment = VerifyPayment(self.tx, self.gateway, self.apply_report)
         self.handle_callback = HandleCallback(self.tx, self.gateway, self.verify_payment,
-                                              self.clock, self.ids, urls,
+                                              self.apply_report, self.clock, self.ids, urls,
                                               self._callback_intake(factory))
         self.check_pending = CheckPendingPayments(self.tx, self.gateway, self.verify_payment,
-                                                  self.clock)
+                                                  self.apply_report, self.clock)
         self.get_payment = GetPayment(self.tx)
         self.list_payments = ListPayments(self.tx)
         self.idempotent = IdempotentRequests(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from application.errors import AlreadyEnrolled
-from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.request_refund import RequestRefund, RequestRefundCommand
 from application.use_cases.resolve_review import (
     ResolveReview,
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.unit
 
 @pytest.fixture
 def resolve(world):
-    return ResolveReview(world.tx, world.verify_payment, GatewayReportApplier(world.clock),
+    return ResolveReview(world.tx, world.verify_payment, world.apply_report,
                          world.clock)
 
 

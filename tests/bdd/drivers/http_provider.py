@@ -134,6 +134,7 @@ class HttpProviderActions:
         self._ahead += after
         container = self.stack.container
         checker = CheckPendingPayments(container.tx(), container.measured_gateway(),
-                                       container.verify_payment(), ShiftedClock(self._ahead))
+                                       container.verify_payment(), container.apply_report(),
+                                       ShiftedClock(self._ahead))
         self.run(checker())
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.memory.monitoring import MemoryMonitoringQueries
-from application.use_cases.apply_gateway_report import GatewayReportApplier
 from application.use_cases.reconcile import ReconcileCommand
 from application.use_cases.resolve_review import (
     ResolveReview,
@@ -84,7 +83,7 @@ class MemoryAdminActions:
         """An operator (or, with `by`, that student) resolves the held payment."""
         world = self.world
         resolve = ResolveReview(world.tx, world.verify_payment,
-                                GatewayReportApplier(world.clock), world.clock)
+                                world.apply_report, world.clock)
         actor = ADMIN if by is None else student(student_sub(by))
         _, refused = self._try(resolve(ResolveReviewCommand(
             actor, self._payments[student_name].id, ReviewAction(action), reason)))
