@@ -96,16 +96,20 @@ class Redactor:
         return {k.lower(): (MASK if k.lower() in SECRET_HEADERS else self.redact_text(v))
                 for k, v in headers.items()}
 
-    def mask_body(self, raw: bytes) -> bytes:
-        """A stored raw body without card data or secrets (JSON keeps its shape)."""
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return self.redact_text(text).encode("utf-8")
+    def mask_body(self, raw: bytes, decoded: Any = None) -> bytes:
+        """A stored raw body without card data or secrets (JSON keeps its shape).
+        `decoded`: the body's JSON value when already parsed (None: parse here)."""
+        if decoded is not None:
+            data = decoded
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return raw
+            try:
+                data = json.loads(text)
+            except ValueError:
+                return self.redact_text(text).encode("utf-8")
         cleaned = self.redact_value(data)
         return raw if cleaned == data else json.dumps(cleaned, ensure_ascii=False).encode(
             "utf-8")

@@ -32,10 +32,10 @@ class UnverifiedCallbacks:
         return getattr(self._gateway, name)
 
     def verify_callback(self, path: str, headers: Mapping[str, str],
-                        raw_body: bytes) -> CallbackNotice:
+                        raw_body: bytes, decoded: Any = None) -> CallbackNotice:
         log.warning("callback accepted WITHOUT signature check (webhook validation is off)")
         try:
-            data = json.loads(raw_body)
+            data = json.loads(raw_body) if decoded is None else decoded
             paylink_id = str(data["paylinkID"])
             status = map_status(str(data.get("status", "")))
         except (ValueError, KeyError, TypeError):

@@ -16,6 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from adapters.ikhokha.failures import from_exception
 from application.ports import (
@@ -143,12 +144,12 @@ class FakeGateway:
                                     amount=link.amount())
 
     def verify_callback(self, path: str, headers: Mapping[str, str],
-                        raw_body: bytes) -> CallbackNotice:
+                        raw_body: bytes, decoded: Any = None) -> CallbackNotice:
         signature = {k.lower(): v for k, v in headers.items()}.get("ik-sign", "")
         if not hmac.compare_digest(signature, self._sign(raw_body)):
             raise ClassifiedFailure("invalid_signature", "callback signature does not match")
         try:
-            data = json.loads(raw_body)
+            data = json.loads(raw_body) if decoded is None else decoded
             paylink_id, status = str(data["paylinkID"]), str(data["status"]).upper()
         except (ValueError, KeyError, TypeError):
             raise ClassifiedFailure("invalid_request", "callback body is not understood") from None

@@ -36,9 +36,10 @@ def _refuse(why: str) -> ClassifiedFailure:
 
 
 def verify(app_id: str, secret: str | SecretRotation, path: str, headers: Mapping[str, str],
-           raw_body: bytes) -> CallbackNotice:
+           raw_body: bytes, decoded: Any = None) -> CallbackNotice:
     """`secret` may be a rotation: the current secret, and the previous one during its
-    grace period (a match by the previous one is counted and logged there)."""
+    grace period (a match by the previous one is counted and logged there). `decoded`:
+    the body's JSON value when the caller already parsed these bytes (None: parse here)."""
     secrets = secret if isinstance(secret, SecretRotation) else SecretRotation.fixed(secret)
     lowered = {k.lower(): v for k, v in headers.items()}
     missing = [name for name in ("ik-appid", "ik-sign") if not lowered.get(name, "").strip()]
@@ -53,7 +54,7 @@ def verify(app_id: str, secret: str | SecretRotation, path: str, headers: Mappin
     signature = lowered.get("ik-sign", "")
     try:
         text = raw_body.decode("utf-8")
-        data = json.loads(text)
+        data = json.loads(text) if decoded is None else decoded
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _refuse("callback body is not signed JSON") from None
     if not isinstance(data, dict):

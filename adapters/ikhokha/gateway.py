@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -154,6 +154,6 @@ class IkhokhaGateway:
             window_start = window_end + timedelta(days=1)
 
     def verify_callback(self, path: str, headers: Mapping[str, str],
-                        raw_body: bytes) -> CallbackNotice:
+                        raw_body: bytes, decoded: Any = None) -> CallbackNotice:
         return callbacks.verify(self._app_id, self._callback_secrets,
-                                path or self._callback_path, headers, raw_body)
+                                path or self._callback_path, headers, raw_body, decoded)

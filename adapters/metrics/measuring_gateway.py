@@ -79,8 +79,8 @@ class MeasuringGateway:
             await self._note("history", outcome, started)
 
     def verify_callback(self, path: str, headers: Mapping[str, str],
-                        raw_body: bytes) -> CallbackNotice:
-        return self.inner.verify_callback(path, headers, raw_body)
+                        raw_body: bytes, decoded: Any = None) -> CallbackNotice:
+        return self.inner.verify_callback(path, headers, raw_body, decoded)
 
     def __getattr__(self, name: str) -> Any:
         """Adapter extras (`aclose`, `breaker`, a fake's `settle`) pass straight through."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from datetime import date
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from application.ports.gateway_types import (
     CallbackNotice,
@@ -43,7 +43,10 @@ class PaymentGateway(Protocol):
         ...
 
     def verify_callback(self, path: str, headers: Mapping[str, str],
-                        raw_body: bytes) -> CallbackNotice:
+                        raw_body: bytes, decoded: Any = None) -> CallbackNotice:
         """Check the callback's origin over the raw bytes (no I/O); raise
-        ClassifiedFailure('invalid_signature') when it is not the gateway's."""
+        ClassifiedFailure('invalid_signature') when it is not the gateway's.
+
+        `decoded` is the body's JSON value when the caller has already parsed these
+        bytes (the HTTP entrypoint has), so they are not parsed again; None: parse here."""
         ...

@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from application.actor import GATEWAY_ACTOR
+from application.checkout_urls import CheckoutUrls
 from application.ports import (
     AuditEntry,
     CallbackIntake,
@@ -34,7 +36,6 @@ from application.probes import AFTER_INBOX_COMMIT, NoProbe, Probe
 from application.redaction import Redactor
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import ApplyGatewayReport
-from application.use_cases.start_payment import CheckoutUrls
 from application.use_cases.verify_payment import VerifyPayment
 from domain.classification import ClassifiedFailure, classify
 from domain.gateway_report import GatewayStatus
@@ -89,17 +90,20 @@ class HandleCallback:
         return CallbackReceipt(receipt.inbox_id, False, outcome, receipt.paylink_id,
                                receipt.claimed)
 
-    async def receive(self, headers: Mapping[str, str], raw: bytes, *,
+    async def receive(self, headers: Mapping[str, str], raw: bytes, *, decoded: Any = None,
                       record_refusal: bool = True, hold: bool = True) -> CallbackReceipt:
         """Authenticate and store: the acknowledgement. `hold=False` leaves the item to
-        any worker at once (the receiving instance will not process it).
+        any worker at once (the receiving instance will not process it). `decoded` is
+        the body's JSON value when the caller already parsed `raw` (it is not parsed
+        again); None: parsed here.
 
         `record_refusal=False` skips the audit entry of a refused callback (an address
         already over its limit of bad callbacks must not make us write for each)."""
-        notice = await self._authenticate(self._path, headers, raw, record_refusal)
+        notice = await self._authenticate(self._path, headers, raw, decoded, record_refusal)
         now = self._clock.now()
         item = InboxItem(id=self._ids.new_id("cbk"), dedupe_key=notice.dedupe_key,
-                         paylink_id=notice.paylink_id, raw_body=self._redactor.mask_body(raw),
+                         paylink_id=notice.paylink_id,
+                         raw_body=self._redactor.mask_body(raw, decoded),
                          headers=self._redactor.mask_headers(headers), received_at=now,
                          next_attempt_at=now + self.lease if hold else now)
         if not await self._intake.accept(item):
@@ -107,10 +111,10 @@ class HandleCallback:
         self._probe.reached(AFTER_INBOX_COMMIT)
         return CallbackReceipt(item.id, False, "received", notice.paylink_id, notice.status)
 
-    async def _authenticate(self, path: str, headers: Mapping[str, str],
-                            raw: bytes, record_refusal: bool) -> CallbackNotice:
+    async def _authenticate(self, path: str, headers: Mapping[str, str], raw: bytes,
+                            decoded: Any, record_refusal: bool) -> CallbackNotice:
         try:
-            return self._gateway.verify_callback(path, headers, raw)
+            return self._gateway.verify_callback(path, headers, raw, decoded)
         except ClassifiedFailure as refused:
             code = refused.code
             if not record_refusal:

@@ -108,3 +108,15 @@ def test_a_refused_body_is_decoded_once_too(api, counted):
                             "once-key-000000003")
     assert status == 400
     assert (decodes.parsed, decodes.structs) == (1, 1)
+
+
+def test_a_signed_callback_is_decoded_once(api, counted):
+    """The guard's parse serves the signature check and the inbox's masking too."""
+    payment = api.checkout(api.enrollment()["id"]).json()
+    body, headers = api.gateway.signed_callback(payment["gateway_reference"])
+    decodes = Decodes(body)
+    counted[:] = [decodes]
+    r = api.client.post("/webhooks/ikhokha", content=body, headers=headers)
+    counted.clear()
+    assert r.status_code == 200, r.text
+    assert decodes.parsed == 1

@@ -201,3 +201,22 @@ def test_an_unsigned_callback_names_the_missing_headers(gateway: IkhokhaGateway,
         gateway.verify_callback(PATH, sent, b'{"paylinkID":"x","status":"SUCCESS"}')
     assert refused.value.code == "invalid_signature"
     assert refused.value.detail == f"callback is missing {named}"
+
+
+@pytest.mark.parametrize("write", [compact, pretty, escaped], ids=["compact", "pretty",
+                                                                    "escaped"])
+def test_a_body_parsed_by_the_caller_verifies_as_if_parsed_here(gateway: IkhokhaGateway,
+                                                                 write: object) -> None:
+    """The HTTP entrypoint hands over its one parse (msgspec) of the bytes; the notice is
+    the one the adapter's own parse gives, and tampering is still refused."""
+    import msgspec
+
+    signature = sign(HOOK, PATH, compact(SLASHED))
+    body = write({**SLASHED, "text": PROSE}).encode()  # type: ignore[operator]
+    ours = gateway.verify_callback(PATH, headers(signature), body)
+    handed = gateway.verify_callback(PATH, headers(signature), body, msgspec.json.decode(body))
+    assert handed == ours
+    tampered = write({**SLASHED, "status": "FAILURE"}).encode()  # type: ignore[operator]
+    with pytest.raises(ClassifiedFailure):
+        gateway.verify_callback(PATH, headers(signature), tampered,
+                                msgspec.json.decode(tampered))

@@ -23,8 +23,17 @@ from application.use_cases.handle_callback import HandleCallback
 from domain.classification import ClassifiedFailure
 from entrypoints.callback_dispatch import CallbackDispatcher
 from entrypoints.http.rate_limits import RateLimits, client_key
+from entrypoints.http.request_body import UNPARSABLE, parsed_json
 
 WEBHOOK_MAX_BODY = 64 * 1024
+
+
+def _decoded(request: Request[Any, Any, Any], raw: bytes) -> Any:
+    """The card-data guard's parse of these bytes (kept in the scope), so the signature
+    check and the inbox's masking do not parse them again; None if msgspec refused them
+    (NaN, a lone surrogate): the gateway adapter's lenient parser then decides."""
+    value = parsed_json(request.scope, raw)  # type: ignore[arg-type]
+    return None if value is UNPARSABLE else value
 
 
 class CallbackAck(msgspec.Struct, frozen=True, kw_only=True):
@@ -48,7 +57,8 @@ async def ikhokha_callback(request: Request[Any, Any, Any],
     hold = callback_dispatcher.has_room()
     try:
         receipt = await handle_callback.receive(dict(request.headers), raw,
-                                                record_refusal=room, hold=hold)
+                                                decoded=_decoded(request, raw), record_refusal=room,
+                                                hold=hold)
     except ClassifiedFailure as refused:
         if refused.code == "invalid_signature":
             metrics.callback("rejected", time.perf_counter() - started)
