@@ -13,7 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from entrypoints.container import Container, storage_kind
+from entrypoints.container import Container
+from entrypoints.container_infrastructure import storage_kind
 
 log = logging.getLogger("skillpay.worker")
 IDEMPOTENCY_RETENTION = timedelta(hours=72)

@@ -7,7 +7,8 @@ refuses to start on a database that is behind, in one line (run `skillpay migrat
 from __future__ import annotations
 
 from adapters.sql import migrate
-from entrypoints.container import Container, storage_kind
+from entrypoints.container import Container
+from entrypoints.container_infrastructure import storage_kind
 from entrypoints.settings import Settings
 
 
