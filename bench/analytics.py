@@ -31,7 +31,8 @@ from typing import Any
 from sqlalchemy import create_engine, func, insert, select
 
 from adapters.sql.analytics import SqlAnalyticsQueries
-from adapters.sql.analytics_rollup import CHECKOUT_DAYS, rebuild
+from adapters.sql.analytics_rebuild import rebuild
+from adapters.sql.analytics_rollup import CHECKOUT_DAYS
 from adapters.sql.engine import create_engine_for
 from adapters.sql.record_tables import AuditEntryRow
 from adapters.sql.schema import metadata

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from application.use_cases.start_payment import CheckoutUrls
+from application.checkout_urls import CheckoutUrls
 from entrypoints.preflight_checks import Line
 from entrypoints.readiness import Readiness
 from entrypoints.settings import Settings

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\0": "\\0"}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "'": "\\'", "\0": "\\0"})
 
 
 def escape(text: str) -> str:
-    """Backslash before every \\ " and ', and NUL as the two characters \\0."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    """Backslash before every \\ " and ', and NUL as the two characters \\0 (one pass
+    in C: this runs on every callback and every request we sign)."""
+    return text.translate(_ESCAPES)
 
 
 def signing_message(path: str, body: bytes | str = b"") -> str:

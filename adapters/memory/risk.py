@@ -11,7 +11,8 @@ from typing import Any
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.view import MemoryView
 from application.ports import UnitOfWork
-from domain.risk import CourseProgress, RiskCounter, RiskFlag, RiskRule
+from domain.risk import RiskRule
+from domain.risk_records import CourseProgress, RiskCounter, RiskFlag
 
 
 class MemoryRiskStore:

@@ -11,7 +11,8 @@ from domain.enrollment import Enrollment
 from domain.events import DomainEvent
 from domain.payment import Payment
 from domain.refund import Refund
-from domain.risk import CourseProgress, RiskCounter, RiskFlag, RiskRule, default_rules
+from domain.risk import RiskRule, default_rules
+from domain.risk_records import CourseProgress, RiskCounter, RiskFlag
 
 
 def _default_rules() -> dict[str, RiskRule]:

@@ -20,7 +20,8 @@ from adapters.sql.risk_tables import RiskCounterRow, RiskFlagRow, RiskRuleRow
 from adapters.sql.session import SqlSession
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from application.ports import UnitOfWork
-from domain.risk import CourseProgress, RiskCounter, RiskFlag, RiskRule
+from domain.risk import RiskRule
+from domain.risk_records import CourseProgress, RiskCounter, RiskFlag
 
 _R = RiskRuleRow.__table__  # type: ignore[attr-defined]
 _C = RiskCounterRow.__table__  # type: ignore[attr-defined]

@@ -19,14 +19,8 @@ from sqlalchemy import Boolean, CheckConstraint, Column, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from adapters.sql.column_types import timestamp_column as _ts
-from domain.risk import (
-    CourseProgress,
-    FlagStatus,
-    RiskCounter,
-    RiskFlag,
-    RiskOutcome,
-    RiskRule,
-)
+from domain.risk import RiskOutcome, RiskRule
+from domain.risk_records import CourseProgress, FlagStatus, RiskCounter, RiskFlag
 
 _OUTCOMES = "outcome IN ('allow', 'review', 'block')"
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Protocol
 
 from application.ports.unit_of_work import UnitOfWork
-from domain.risk import CourseProgress, RiskCounter, RiskFlag, RiskRule
+from domain.risk import RiskRule
+from domain.risk_records import CourseProgress, RiskCounter, RiskFlag
 
 
 class RiskStore(Protocol):

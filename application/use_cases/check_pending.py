@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from application.paylink_issuer import DEFAULT_PAYLINK_LIFETIME
 from application.ports import Clock, PaymentGateway, UnitOfWork
 from application.transaction import Transactions
 from application.use_cases.apply_gateway_report import ApplyGatewayReport
-from application.use_cases.start_payment import DEFAULT_PAYLINK_LIFETIME
 from application.use_cases.verify_payment import VerifyPayment
 from domain.payment import Payment
 

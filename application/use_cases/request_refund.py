@@ -33,7 +33,8 @@ from application.ports import (
     UnitOfWork,
 )
 from application.probes import INSIDE_REFUND, NoProbe, Probe
-from application.risk import RiskBlocked, RiskGuard, Verdict
+from application.risk import RiskGuard
+from application.risk_verdict import RiskBlocked, Verdict
 from application.transaction import Transactions
 from application.use_cases.refund_settlement import (
     give_back_reservation,

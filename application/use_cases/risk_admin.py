@@ -11,7 +11,8 @@ from application.errors import NotFound
 from application.ports import AuditEntry, Clock, UnitOfWork
 from application.risk import RiskGuard
 from application.transaction import Transactions
-from domain.risk import CourseProgress, RiskFlag, RiskOutcome, RiskRule
+from domain.risk import RiskOutcome, RiskRule
+from domain.risk_records import CourseProgress, RiskFlag
 
 QUEUE_SIZE = 200
 

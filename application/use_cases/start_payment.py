@@ -8,8 +8,8 @@ second charge.
 Double clicks and parallel tabs (different keys) get the same checkout: the database
 allows one open payment per enrollment (a partial unique index), so a concurrent second
 insert loses its race and its re-run returns the winner. Only one request asks the
-gateway for that payment's paylink; the others wait for it (in this process on the
-same task, across instances by reading the row until the paylink is there).
+gateway for that payment's paylink; the others wait for it (application/
+paylink_issuer.py).
 
 The risk rules (application/risk.py) judge a new checkout in the same transaction that
 creates it: a block commits its flag and audit entries, creates nothing, and is raised
@@ -22,39 +22,21 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass
-from datetime import timedelta
 
 from application.actor import Actor, Role
+from application.checkout_urls import CheckoutUrls
 from application.errors import ConcurrentUpdate, NotFound
 from application.open_checkouts import DEFAULT_MAX_OPEN_CHECKOUTS, claim_checkout_slot
-from application.ports import Clock, IdGenerator, PaylinkRequest, PaymentGateway, UnitOfWork
-from application.risk import RiskBlocked, RiskGuard, Verdict
+from application.paylink_issuer import PaylinkIssuer
+from application.ports import Clock, IdGenerator, PaymentGateway, UnitOfWork
+from application.risk import RiskGuard
+from application.risk_verdict import RiskBlocked, Verdict
 from application.transaction import Transactions
-from domain.classification import ClassifiedFailure, classify
+from domain.classification import ClassifiedFailure
 from domain.errors import EnrollmentNotPayable
 from domain.payment import Payment, PaymentStatus
 
-DEFAULT_PAYLINK_LIFETIME = timedelta(hours=24)
-# How long another instance may take to get a paylink for a payment it created before
-# a waiting request asks the gateway itself (longer than the gateway deadline).
-ISSUE_LEASE = timedelta(seconds=40)
-ISSUE_POLL_S = 0.05
-_MAX_TRIED = 10_000
 OPEN_ATTEMPTS = 4  # rounds of Transactions.run's own retries, with a jittered pause
-
-
-@dataclass(frozen=True, slots=True)
-class CheckoutUrls:
-    """Where the gateway sends the callback and the student's browser afterwards."""
-
-    public_url: str
-    callback_path: str = "/webhooks/ikhokha"
-
-    def callback(self) -> str:
-        return self.public_url.rstrip("/") + self.callback_path
-
-    def return_page(self, payment_id: str, outcome: str) -> str:
-        return f"{self.public_url.rstrip('/')}/checkout/{payment_id}/{outcome}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +52,10 @@ class StartPayment:
                  ids: IdGenerator, urls: CheckoutUrls,
                  max_open_checkouts: int = DEFAULT_MAX_OPEN_CHECKOUTS,
                  risk: RiskGuard | None = None) -> None:
-        self._tx, self._gateway, self._clock, self._ids, self._urls = tx, gateway, clock, ids, urls
+        self._tx, self._clock, self._ids = tx, clock, ids
         self._max_open = max_open_checkouts
         self._risk = risk
-        self._issuing: dict[str, asyncio.Future[Payment]] = {}
-        self._tried: set[str] = set()
+        self._paylinks = PaylinkIssuer(tx, gateway, clock, urls)
 
     async def __call__(self, cmd: StartPaymentCommand) -> Payment:
         cmd.actor.require(Role.STUDENT, Role.ADMIN)
@@ -82,11 +63,11 @@ class StartPayment:
         if payment.status is not PaymentStatus.CREATED:
             return payment
         mine = payment.idempotency_key == cmd.idempotency_key
-        if not mine and not self._known_here(payment.id):
-            payment = await self._wait_for_paylink(payment)
+        if not mine and not self._paylinks.known_here(payment.id):
+            payment = await self._paylinks.wait_for_paylink(payment)
             if payment.status is not PaymentStatus.CREATED:
                 return payment
-        return await self._issue_once(payment, cmd.actor)
+        return await self._paylinks.issue_once(payment, cmd.actor)
 
     async def _open_patiently(self, cmd: StartPaymentCommand) -> Payment:
         verdicts: list[Verdict] = []
@@ -142,76 +123,3 @@ class StartPayment:
             actor=cmd.actor.label, idempotency_key=cmd.idempotency_key, open_slot=slot)
         await uow.payments.add(payment)
         return payment
-
-    def _known_here(self, payment_id: str) -> bool:
-        """This process is asking, or has asked, the gateway for this payment's paylink."""
-        return payment_id in self._issuing or payment_id in self._tried
-
-    async def _wait_for_paylink(self, payment: Payment) -> Payment:
-        """Another request (maybe another instance) created this payment and is asking
-        the gateway: wait for its paylink instead of asking a second time, up to a lease."""
-        while self._clock.now() < payment.created_at + ISSUE_LEASE:
-            await asyncio.sleep(ISSUE_POLL_S)
-            current = await self._tx.run(lambda uow: uow.payments.get(payment.id))
-            if current is None:  # pragma: no cover - rows are never deleted
-                raise NotFound("payment")
-            if current.status is not PaymentStatus.CREATED or self._known_here(payment.id):
-                return current
-        return payment
-
-    async def _issue_once(self, payment: Payment, actor: Actor) -> Payment:
-        """One gateway call per payment in this process, shared by every waiting request,
-        and finished even when the request that started it goes away."""
-        running = self._issuing.get(payment.id)
-        if running is None:
-            running = asyncio.ensure_future(self._issue_paylink(payment, actor))
-            self._issuing[payment.id] = running
-            self._tried.add(payment.id)
-
-            def forget(done: asyncio.Future[Payment]) -> None:
-                self._issuing.pop(payment.id, None)
-                if not done.cancelled() and done.exception() is None:
-                    self._tried.discard(payment.id)  # remember failures only
-                elif len(self._tried) > _MAX_TRIED:
-                    self._tried.clear()
-
-            running.add_done_callback(forget)
-        return await asyncio.shield(running)
-
-    async def _issue_paylink(self, payment: Payment, actor: Actor) -> Payment:
-        request = PaylinkRequest(
-            payment_id=payment.id, enrollment_id=payment.enrollment_id, amount=payment.amount,
-            description=f"Beta Skill course enrollment {payment.enrollment_id}",
-            callback_url=self._urls.callback(),
-            success_url=self._urls.return_page(payment.id, "success"),
-            failure_url=self._urls.return_page(payment.id, "failure"),
-            cancel_url=self._urls.return_page(payment.id, "cancel"))
-        try:
-            paylink = await self._gateway.create_paylink(request)
-        except Exception as failure:
-            if not classify(failure).retryable:
-                await self._record_start_failure(payment.id, classify(failure).code, actor)
-            raise
-        expires_at = paylink.expires_at or self._clock.now() + DEFAULT_PAYLINK_LIFETIME
-
-        async def attach(uow: UnitOfWork) -> Payment:
-            current = await uow.payments.get(payment.id)
-            if current is None:  # pragma: no cover - rows are never deleted
-                raise NotFound("payment")
-            if current.status is PaymentStatus.CREATED:
-                current.attach_paylink(paylink_id=paylink.paylink_id,
-                                       checkout_url=paylink.checkout_url,
-                                       expires_at=expires_at, at=self._clock.now(),
-                                       actor=actor.label)
-            return current
-
-        return await self._tx.run(attach)
-
-    async def _record_start_failure(self, payment_id: str, code: str, actor: Actor) -> None:
-        async def fail(uow: UnitOfWork) -> None:
-            current = await uow.payments.get(payment_id)
-            if current is not None and current.status is PaymentStatus.CREATED:
-                current.fail_to_start(code=code, at=self._clock.now(), actor=actor.label)
-
-        await self._tx.run(fail)
-

@@ -20,14 +20,12 @@ from litestar.response import Redirect
 
 from application.platform_webhooks import Delivery
 from application.use_cases.webhook_deliveries import ResendDelivery, event_type
-from entrypoints.http.admin_page import _fact
-from entrypoints.http.admin_session import (
-    NO_STORE,
-    admin_form,
-    flash_cookie,
-    refusal_detail,
-    sentence,
-)
+from entrypoints.http.admin_flash import flash_cookie
+from entrypoints.http.admin_html import fact as _fact
+from entrypoints.http.admin_refusals import refusal_detail, sentence
+from entrypoints.http.admin_session import NO_STORE, admin_form
+from entrypoints.http.auth import TokenCodec
+from entrypoints.settings import Settings
 
 
 def _answer(d: Delivery) -> str:
@@ -69,18 +67,19 @@ def render_deliveries(payment_id: str, deliveries: list[Delivery]) -> str:
             f'{inner}</section>')
 
 
-def _back(request: Request[Any, Any, Any], payment_id: str, tone: str,
+def _back(request: Request[Any, Any, Any], settings: Settings, payment_id: str, tone: str,
           text: str) -> Response[Any]:
     return Redirect("/admin/payment?" + urlencode({"id": payment_id}), status_code=303,
-                    headers=NO_STORE, cookies=[flash_cookie(tone, text, request)])
+                    headers=NO_STORE, cookies=[flash_cookie(tone, text, request, settings)])
 
 
 @post("/admin/payment/resend-delivery", include_in_schema=False, status_code=303)
 async def admin_resend_delivery(request: Request[Any, Any, Any],
-                                resend_delivery: NamedDependency[ResendDelivery]
-                                ) -> Response[Any]:
+                                resend_delivery: NamedDependency[ResendDelivery],
+                                tokens: NamedDependency[TokenCodec],
+                                settings: NamedDependency[Settings]) -> Response[Any]:
     """Form fields: payment_id, delivery_id."""
-    posted = await admin_form(request)
+    posted = await admin_form(request, tokens, settings)
     if isinstance(posted, Response):
         return posted
     actor, form = posted
@@ -92,12 +91,12 @@ async def admin_resend_delivery(request: Request[Any, Any, Any],
         detail = refusal_detail(failure)
         if detail is None:
             raise  # a fault, not a refusal: the usual 500/503 problem, logged
-        return _back(request, payment_id, "error",
+        return _back(request, settings, payment_id, "error",
                      f"Delivery {delivery_id} not resent: {sentence(detail)}")
     if sent.status == "delivered":
-        return _back(request, payment_id, "ok", (
+        return _back(request, settings, payment_id, "ok", (
             f"Delivery {sent.id} resent to {sent.url}: the platform answered "
             f"{_answer(sent)}."))
-    return _back(request, payment_id, "error", (
+    return _back(request, settings, payment_id, "error", (
         f"Delivery {sent.id} resent to {sent.url}, but the platform answered "
         f"{_answer(sent)}; status {sent.status}."))

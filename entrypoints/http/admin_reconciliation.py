@@ -16,8 +16,9 @@ from application.errors import NotFound
 from application.reconciliation.report import CATEGORIES, ReconciliationReport
 from application.use_cases.daily_reconciliation import DailyStatus
 from application.use_cases.reconciliation_queries import ReadReconciliations
-from entrypoints.http.admin_page import _page
+from entrypoints.http.admin_html import document as _page
 from entrypoints.http.admin_session import PAGE_HEADERS, admin_or_refusal, html
+from entrypoints.http.auth import TokenCodec
 
 
 def _report_url(report_id: str) -> str:
@@ -71,9 +72,9 @@ def render_report(r: ReconciliationReport) -> str:
 
 @get("/admin/reconciliation", include_in_schema=False)
 async def admin_reconciliation(request: Request[Any, Any, Any],
-                               list_reconciliations: NamedDependency[ReadReconciliations]
-                               ) -> Response[str]:
-    actor = admin_or_refusal(request, "Sign in to see this reconciliation.")
+                               list_reconciliations: NamedDependency[ReadReconciliations],
+                               tokens: NamedDependency[TokenCodec]) -> Response[str]:
+    actor = admin_or_refusal(request, tokens, "Sign in to see this reconciliation.")
     if isinstance(actor, Response):
         return actor
     report_id = str(request.query_params.get("id") or "").strip()[:128]

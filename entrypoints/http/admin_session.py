@@ -1,33 +1,37 @@
-"""What every operator page shares: the admin cookie, the same-origin check for its
-forms, the one-shot flash message, and how a refusal becomes a sentence.
+"""The operator pages' sign-in gate: who is signed in (the admin cookie, or a Bearer
+header), the same-origin check for their forms, and the headers every operator response
+carries.
 
 See `entrypoints/http/controllers/admin.py` for why the token lives in an HttpOnly,
 SameSite=Strict cookie scoped to /admin, and why forms check Origin.
+
+The helpers are handed what they read (the token codec, the settings): handlers receive
+those as the `tokens` and `settings` dependencies that `ContainerPlugin` provides from
+the container, so nothing here looks the container up. The one-shot flash message is in
+admin_flash.py, how a refusal becomes a sentence in admin_refusals.py.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie, FormMultiDict
 
 from application.actor import Actor, Role
-from domain.classification import ClassifiedFailure, classify
-from domain.errors import DomainError
-from entrypoints.container import Container
-from entrypoints.http.admin_page import render_login, render_refused
-from entrypoints.http.dependencies import ContainerPlugin
+from domain.classification import ClassifiedFailure
+from entrypoints.http.admin_html import render_login, render_refused
+from entrypoints.http.auth import TokenCodec
+from entrypoints.settings import Settings
 
 COOKIE = "skillpay_admin"
-FLASH_COOKIE = "skillpay_admin_flash"
 HTML = "text/html; charset=utf-8"
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
             "X-Frame-Options": "DENY"}
 # The signed-in page posts forms to itself: its Origin must reach us (see module doc).
 PAGE_HEADERS = {**NO_STORE, "Referrer-Policy": "same-origin"}
+NOT_FROM_HERE = "This form must be sent from the operator page itself."
 
 
 def html(body: str, status: int = 200, headers: dict[str, str] | None = None,
@@ -36,14 +40,9 @@ def html(body: str, status: int = 200, headers: dict[str, str] | None = None,
                     cookies=cookies)
 
 
-def _container(request: Request[Any, Any, Any]) -> Container:
-    """The app's container, through its plugin (the admin pages' helpers take the request,
-    not injected services: moving them to a dependency is still to do)."""
-    return request.app.plugins.get(ContainerPlugin).container
-
-
-def actor_of(request: Request[Any, Any, Any]) -> Actor | None:
-    tokens = _container(request).tokens()
+def actor_of(request: Request[Any, Any, Any], tokens: TokenCodec) -> Actor | None:
+    """Whoever the Bearer header or the admin cookie names; None when neither is sent.
+    Raises ClassifiedFailure for a token that is invalid or expired."""
     header = request.headers.get("authorization")
     cookie = request.cookies.get(COOKIE)
     if not header and not cookie:
@@ -52,11 +51,11 @@ def actor_of(request: Request[Any, Any, Any]) -> Actor | None:
     return actor
 
 
-def admin_or_refusal(request: Request[Any, Any, Any],
+def admin_or_refusal(request: Request[Any, Any, Any], tokens: TokenCodec,
                      missing: str | None = None) -> Actor | Response[str]:
     """The signed-in admin, or the page that says why not (401 / 403)."""
     try:
-        actor = actor_of(request)
+        actor = actor_of(request, tokens)
     except ClassifiedFailure:
         return html(render_login("That token is invalid or expired."), 401)
     if actor is None:
@@ -66,27 +65,24 @@ def admin_or_refusal(request: Request[Any, Any, Any],
     return actor
 
 
-NOT_FROM_HERE = "This form must be sent from the operator page itself."
-
-
-async def admin_form(request: Request[Any, Any, Any]
+async def admin_form(request: Request[Any, Any, Any], tokens: TokenCodec, settings: Settings
                      ) -> tuple[Actor, FormMultiDict] | Response[str]:
     """An operator's form post: sent from our own pages (403 otherwise) by a signed-in
     admin (401 / 403 otherwise). Returns the admin and the form, or the refusal page."""
-    if not same_origin(request):
+    if not same_origin(request, settings):
         return html(render_refused(NOT_FROM_HERE), 403)
-    actor = admin_or_refusal(request, "Please sign in again.")
+    actor = admin_or_refusal(request, tokens, "Please sign in again.")
     if isinstance(actor, Response):
         return actor
     return actor, await request.form()
 
 
-def secure(request: Request[Any, Any, Any]) -> bool:
-    return bool(_container(request).settings().require_https
-                or request.url.scheme == "https")
+def secure(request: Request[Any, Any, Any], settings: Settings) -> bool:
+    """Whether the admin's cookies are sent over HTTPS only."""
+    return bool(settings.require_https or request.url.scheme == "https")
 
 
-def same_origin(request: Request[Any, Any, Any]) -> bool:
+def same_origin(request: Request[Any, Any, Any], settings: Settings) -> bool:
     """False when the browser says the request came from another origin. Browsers cannot
     forge Origin; a client that sends neither header (curl, API clients) is no CSRF
     vector, and the SameSite=Strict cookie still keeps cross-site posts unauthenticated."""
@@ -95,48 +91,6 @@ def same_origin(request: Request[Any, Any, Any]) -> bool:
         site = request.headers.get("sec-fetch-site")
         return site is None or site in ("same-origin", "none")
     host = request.headers.get("host", "")
-    public = urlsplit(_container(request).settings().public_url)
+    public = urlsplit(settings.public_url)
     mine = {f"http://{host}", f"https://{host}", f"{public.scheme}://{public.netloc}"}
     return bool(host) and origin.rstrip("/") in mine
-
-
-def flash_cookie(tone: str, text: str, request: Request[Any, Any, Any]) -> Cookie:
-    return Cookie(key=FLASH_COOKIE, value=quote(json.dumps([tone, text[:600]])), path="/admin",
-                  max_age=120, httponly=True, samesite="strict", secure=secure(request))
-
-
-def read_flash(request: Request[Any, Any, Any]) -> tuple[str, str] | None:
-    raw = request.cookies.get(FLASH_COOKIE)
-    if not raw:
-        return None
-    try:
-        tone, text = json.loads(unquote(raw))
-    except (ValueError, TypeError):
-        return None
-    return (str(tone), str(text)) if isinstance(text, str) else None
-
-
-def flash_shown(request: Request[Any, Any, Any]) -> list[Cookie] | None:
-    """Deletes the flash cookie once the page showing it is served."""
-    if not request.cookies.get(FLASH_COOKIE):
-        return None
-    return [Cookie(key=FLASH_COOKIE, value="", path="/admin", max_age=0, httponly=True,
-                   samesite="strict")]
-
-
-def sentence(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return (text[:1].upper() + text[1:] + ".") if text else ""
-
-
-def refusal_detail(failure: Exception) -> str | None:
-    """Why a use-case said no, in words; None for a fault (the caller re-raises it, so it
-    becomes the usual logged 500/503 problem)."""
-    refused = classify(failure)
-    if refused.code in ("internal_error", "storage_unavailable"):
-        return None
-    if isinstance(failure, ClassifiedFailure):
-        return failure.detail or refused.user_message
-    if isinstance(failure, DomainError):
-        return str(failure)
-    return f"{refused.title}: {refused.user_message}"  # e.g. iKhokha unreachable

@@ -11,6 +11,9 @@ What stays here, and why:
   set" (`resolve_security() or None`), so they would inherit the app's bearer token.
 - `text/csv` beside JSON for the payment history's 200: a `ResponseSpec` names one media
   type per status.
+- The success body alone where a handler may also return a ready-made Response (its
+  annotation says so, e.g. `Ready | Response[Readiness503]`): Litestar documents that
+  union under the success status, with an empty schema for the Response.
 - Idempotency-Key shown as required where docs/api.md makes it so: declared required,
   Litestar would refuse a missing key with its own 400 before the handler answers
   `idempotency_key_missing` (a documented, tested answer).
@@ -25,6 +28,7 @@ from litestar.openapi.spec import (
     OpenAPIResponse,
     OpenAPIType,
     Operation,
+    Parameter,
     Reference,
     Schema,
 )
@@ -72,6 +76,20 @@ def _operations(openapi: OpenAPI) -> list[tuple[str, str, Operation]]:
     return found
 
 
+def _body_alone(response: OpenAPIResponse) -> None:
+    """Drop the empty member Litestar writes for a ready-made Response in a handler's
+    return union (`Ready | Response[Readiness503]`, `PaymentPage | CsvStream`): its
+    status and media type are declared on their own, so the success answer is the body."""
+    for media in (response.content or {}).values():
+        schema = media.schema
+        if isinstance(schema, Schema) and schema.one_of:
+            bodies = [s for s in schema.one_of if s != Schema()]
+            if len(bodies) == 1:
+                media.schema = bodies[0]
+            elif len(bodies) < len(schema.one_of):
+                schema.one_of = bodies
+
+
 def complete_openapi(openapi: OpenAPI) -> None:
     if openapi.components.schemas is None:
         openapi.components.schemas = {}
@@ -83,6 +101,8 @@ def complete_openapi(openapi: OpenAPI) -> None:
             if not isinstance(responses.get(status), OpenAPIResponse):
                 responses[status] = OpenAPIResponse(description=description)
         for status, existing in responses.items():
+            if status[:1] == "2" and isinstance(existing, OpenAPIResponse):
+                _body_alone(existing)
             if status[:1] in "45" and isinstance(existing, OpenAPIResponse):
                 content = existing.content or {}
                 if set(content) - {PROBLEM_JSON}:  # Litestar's own error body: not ours
@@ -90,14 +110,14 @@ def complete_openapi(openapi: OpenAPI) -> None:
                 own = content.get(PROBLEM_JSON)  # e.g. readiness's failing checks
                 existing.content = {PROBLEM_JSON: own or problem}
         operation.responses = responses
-        if (path, method) in CSV_EXPORTS and isinstance(responses.get("200"), OpenAPIResponse):
-            ok = responses["200"]
+        ok = responses.get("200")
+        if (path, method) in CSV_EXPORTS and isinstance(ok, OpenAPIResponse):
             ok.content = {**(ok.content or {}), "text/csv": OpenAPIMediaType(
                 schema=Schema(type=OpenAPIType.STRING, description="every page, as CSV"))}
         if path.startswith(PUBLIC_PREFIXES):
             operation.security = []
         if (path, method) in IDEMPOTENT_CREATES:
             for parameter in operation.parameters or []:
-                if getattr(parameter, "name", "").lower() == "idempotency-key":
+                if isinstance(parameter, Parameter) and parameter.name.lower() == "idempotency-key":
                     parameter.required = True
     openapi.paths = {**(openapi.paths or {}), EVENTS_WS_PATH: events_ws_path_item()}

@@ -17,7 +17,7 @@ from adapters.memory.analytics import MemoryAnalyticsQueries
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.sql.analytics import SqlAnalyticsQueries, split
-from adapters.sql.analytics_rollup import rebuild, rollups_of
+from adapters.sql.analytics_rebuild import rebuild, rollups_of
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from application.ports import AnalyticsRange
 from domain.gateway_report import GatewayReport, GatewayStatus

@@ -14,9 +14,10 @@ import asyncio
 import pytest
 
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+from application.checkout_urls import CheckoutUrls
 from application.errors import AlreadyEnrolled, ConcurrentUpdate
 from application.use_cases.enrollments import CreateEnrollmentCommand
-from application.use_cases.start_payment import CheckoutUrls, StartPayment, StartPaymentCommand
+from application.use_cases.start_payment import StartPayment, StartPaymentCommand
 from domain.classification import ClassifiedFailure
 from domain.money import Money
 from tests.support.builders import enrollment, payment

@@ -15,7 +15,7 @@ from adapters.sql.risk import sql_risk_store
 from adapters.sql.risk_tables import RiskCounterRow, RiskFlagRow
 from adapters.sql.tables import PaymentRow
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
-from application.risk import RiskBlocked
+from application.risk_verdict import RiskBlocked
 from application.use_cases.risk_admin import ReportProgress, RuleChange, UpdateRiskRule
 from application.use_cases.start_payment import StartPaymentCommand
 from domain.gateway_report import GatewayStatus

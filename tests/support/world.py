@@ -19,6 +19,7 @@ from adapters.sql.callback_intake import SqlCallbackIntake
 from adapters.sql.risk import sql_risk_store
 from adapters.system.clock import FixedClock, SequentialIds
 from application.actor import Actor, Role
+from application.checkout_urls import CheckoutUrls
 from application.idempotency import IdempotentRequests
 from application.risk import RiskGuard
 from application.transaction import Transactions
@@ -31,7 +32,7 @@ from application.use_cases.enrollments import (
 )
 from application.use_cases.handle_callback import HandleCallback
 from application.use_cases.payment_queries import GetPayment, ListPayments
-from application.use_cases.start_payment import CheckoutUrls, StartPayment, StartPaymentCommand
+from application.use_cases.start_payment import StartPayment, StartPaymentCommand
 from application.use_cases.verify_payment import VerifyPayment
 from domain.enrollment import Enrollment
 from domain.money import Money

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from application.risk import RiskBlocked, counted_address
+from application.risk_checkout import counted_address
+from application.risk_verdict import RiskBlocked
 from application.use_cases.risk_admin import (
     LiftRiskBlock,
     ListRiskRules,

@@ -39,25 +39,16 @@ from application.use_cases.stats import GetStats
 from domain.classification import ClassifiedFailure, classify
 from domain.payment import CAPTURED, Payment
 from entrypoints.http.admin_console import ADMIN_CONSOLE_ROUTES
-from entrypoints.http.admin_page import render_dashboard, render_login
+from entrypoints.http.admin_flash import FLASH_COOKIE, flash_cookie, flash_shown, read_flash
+from entrypoints.http.admin_html import render_login
+from entrypoints.http.admin_page import render_dashboard
 from entrypoints.http.admin_reconciliation import admin_reconciliation, render_daily_section
-from entrypoints.http.admin_session import (
-    COOKIE,
-    FLASH_COOKIE,
-    NO_STORE,
-    PAGE_HEADERS,
-    admin_form,
-    flash_cookie,
-    flash_shown,
-    html,
-    read_flash,
-    refusal_detail,
-    secure,
-    sentence,
-)
+from entrypoints.http.admin_refusals import refusal_detail, sentence
+from entrypoints.http.admin_session import COOKIE, NO_STORE, PAGE_HEADERS, admin_form, html, secure
 from entrypoints.http.admin_session import actor_of as _actor
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.window import parse_window
+from entrypoints.settings import Settings
 
 __all__ = ("ADMIN_ROUTES", "COOKIE", "FLASH_COOKIE")
 
@@ -91,9 +82,10 @@ def _resolved_message(action: ReviewAction, payment: Payment) -> str:
 async def admin_page(request: Request[Any, Any, Any], get_stats: NamedDependency[GetStats],
                      payments_needing_review: NamedDependency[PaymentsNeedingReview],
                      daily_reconciliation: NamedDependency[DailyReconciliation],
+                     tokens: NamedDependency[TokenCodec],
                      window: Annotated[str, QueryParameter()] = "24h") -> Response[str]:
     try:
-        actor = _actor(request)
+        actor = _actor(request, tokens)
     except ClassifiedFailure:
         return html(render_login("That token is invalid or expired."), 401)
     if actor is None:
@@ -109,8 +101,8 @@ async def admin_page(request: Request[Any, Any, Any], get_stats: NamedDependency
 
 
 @post("/admin/login", include_in_schema=False, status_code=303)
-async def admin_login(request: Request[Any, Any, Any],
-                      tokens: NamedDependency[TokenCodec]) -> Response[Any]:
+async def admin_login(request: Request[Any, Any, Any], tokens: NamedDependency[TokenCodec],
+                      settings: NamedDependency[Settings]) -> Response[Any]:
     form = await request.form()
     token = str(form.get("token", "")).strip()
     try:
@@ -121,7 +113,7 @@ async def admin_login(request: Request[Any, Any, Any],
         return html(render_login("An admin token is required."), 403)
     return Redirect("/admin", status_code=303, headers=NO_STORE, cookies=[Cookie(
         key=COOKIE, value=token, path="/admin", httponly=True, samesite="strict",
-        secure=secure(request))])
+        secure=secure(request, settings))])
 
 
 @post("/admin/logout", include_in_schema=False, status_code=303)
@@ -132,9 +124,11 @@ async def admin_logout() -> Response[Any]:
 
 @post("/admin/review", include_in_schema=False, status_code=303)
 async def admin_review(request: Request[Any, Any, Any],
-                       resolve_review: NamedDependency[ResolveReview]) -> Response[Any]:
+                       resolve_review: NamedDependency[ResolveReview],
+                       tokens: NamedDependency[TokenCodec],
+                       settings: NamedDependency[Settings]) -> Response[Any]:
     """Resolve a held payment from the page's form: payment_id, action, reason."""
-    posted = await admin_form(request)
+    posted = await admin_form(request, tokens, settings)
     if isinstance(posted, Response):
         return posted
     actor, form = posted
@@ -148,7 +142,7 @@ async def admin_review(request: Request[Any, Any, Any],
     except ValueError:
         return Redirect(back, status_code=303, headers=NO_STORE, cookies=[flash_cookie(
             "error", f"Nothing changed for payment {payment_id}: choose Re-verify, Accept "
-                     "or Reject.", request)])
+                     "or Reject.", request, settings)])
     try:
         payment = await resolve_review(ResolveReviewCommand(actor, payment_id, action, reason))
     except Exception as failure:
@@ -160,9 +154,9 @@ async def admin_review(request: Request[Any, Any, Any],
             detail = "write a reason (1-500 characters) before choosing an action"
         message = f"Nothing changed for payment {payment_id}: {sentence(detail)}"
         return Redirect(back, status_code=303, headers=NO_STORE,
-                        cookies=[flash_cookie("error", message, request)])
+                        cookies=[flash_cookie("error", message, request, settings)])
     return Redirect(back, status_code=303, headers=NO_STORE, cookies=[flash_cookie(
-        "ok", _resolved_message(action, payment), request)])
+        "ok", _resolved_message(action, payment), request, settings)])
 
 
 ADMIN_ROUTES = (admin_page, admin_login, admin_logout, admin_review,

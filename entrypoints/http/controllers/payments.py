@@ -110,7 +110,7 @@ class PaymentController(Controller):
         created_to: Annotated[datetime | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, Query()] = None,
-    ) -> PaymentPage:  # or, with Accept: text/csv, a CSV Stream (see openapi_doc.py)
+    ) -> PaymentPage | CsvStream:  # CsvStream with Accept: text/csv (see openapi_doc.py)
         query = ListPaymentsQuery(
             actor=actor, status=status, student_id=student_id, created_from=created_from,
             created_to=created_to, limit=limit,

@@ -24,7 +24,8 @@ from application.use_cases.risk_admin import (
     RuleChange,
     UpdateRiskRule,
 )
-from domain.risk import MAX_MESSAGE, RiskFlag, RiskOutcome, RiskRule
+from domain.risk import MAX_MESSAGE, RiskOutcome, RiskRule
+from domain.risk_records import RiskFlag
 from entrypoints.http.admin_risk import ADMIN_RISK_ROUTES
 from entrypoints.http.request_body import RequestBody
 from entrypoints.http.schemas import AuditEntryOut, AuditTrail, Id
