@@ -34,7 +34,7 @@ def describe(settings: Settings) -> list[str]:
         if f.name in HIDDEN_FIELDS:
             continue
         value = getattr(settings, f.name)
-        if "secret" in f.name and isinstance(value, str):
+        if not f.repr:  # a secret: declared with field(repr=False)
             shown = masked_secret(value)
         elif f.name == "ikhokha_app_id" and value:
             shown = value[:4] + "***"

@@ -16,7 +16,8 @@ def _settings() -> Settings:
     try:
         return Settings.from_env(os.environ)
     except SettingsError as problem:
-        print(f"configuration error: {problem}", file=sys.stderr)
+        for line in str(problem).splitlines():  # one line per wrong variable
+            print(f"configuration error: {line}", file=sys.stderr)
         raise SystemExit(2) from None
 
 

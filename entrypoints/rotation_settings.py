@@ -1,8 +1,9 @@
 """The secret-rotation part of the settings: previous secrets and the grace period.
 
-Kept apart from settings.py (as safety_settings.py is), which reads with it; the checks
-of a rotation's finished settings are in rotation_checks.py. docs/operations.md
-"Rotating secrets" gives the steps; docs/api.md lists the variables.
+The kind of value of the grace period, the check that it is given with a previous
+secret, and which previous secret callbacks verify with; settings.py declares the
+variables. The checks of a rotation's finished settings are in rotation_checks.py;
+docs/operations.md "Rotating secrets" gives the steps, docs/api.md lists the variables.
 
 - `SKILLPAY_JWT_SECRET_PREVIOUS`: tokens signed with it still verify (never minted);
 - `IKHOKHA_WEBHOOK_SECRET_PREVIOUS`: callbacks signed with it still verify. Callbacks are
@@ -17,43 +18,44 @@ of a rotation's finished settings are in rotation_checks.py. docs/operations.md
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Annotated, Protocol
 
-from entrypoints.settings_errors import Get, SettingsError
+from pydantic import PlainValidator
 
 PREVIOUS_NAMES = ("SKILLPAY_JWT_SECRET_PREVIOUS", "IKHOKHA_APP_SECRET_PREVIOUS",
                   "IKHOKHA_WEBHOOK_SECRET_PREVIOUS", "SKILLPAY_PLATFORM_WEBHOOK_SECRET_PREVIOUS")
 GRACE = "SKILLPAY_SECRET_GRACE_UNTIL"
 
 
-def grace_until(raw: str) -> datetime:
-    """An aware instant, in UTC. A date or time without an offset is refused: which
-    midnight it means would depend on the server's zone."""
+def _grace_until(raw: object) -> datetime | None:
+    """An aware instant, in UTC; blank is unset. A date or time without an offset is
+    refused: which midnight it means would depend on the server's zone."""
+    if raw is None or isinstance(raw, datetime):
+        return raw
+    text = str(raw).strip()
+    if not text:
+        return None
     try:
-        when = datetime.fromisoformat(raw.strip())
+        when = datetime.fromisoformat(text)
     except ValueError:
-        raise SettingsError(f"{GRACE} must be an ISO-8601 instant such as "
-                            "2025-07-01T12:00:00Z") from None
+        raise ValueError("must be an ISO-8601 instant such as 2025-07-01T12:00:00Z") from None
     if when.tzinfo is None or when.utcoffset() is None:
-        raise SettingsError(f"{GRACE} must say its offset (end it with Z for UTC)")
+        raise ValueError("must say its offset (end it with Z for UTC)")
     return when.astimezone(UTC)
 
 
-def rotation_settings(get: Get) -> dict[str, Any]:
-    """The Settings fields of a rotation; the secrets are trimmed like the current ones."""
-    values = {name: (get(name, "") or "").strip() for name in PREVIOUS_NAMES}
-    raw_grace = (get(GRACE, "") or "").strip()
-    if any(values.values()) and not raw_grace:
-        raise SettingsError(f"{GRACE} is required with a *_PREVIOUS secret: it is when the "
-                            "previous secret stops being accepted")
-    return {
-        "jwt_secret_previous": values["SKILLPAY_JWT_SECRET_PREVIOUS"],
-        "ikhokha_app_secret_previous": values["IKHOKHA_APP_SECRET_PREVIOUS"],
-        "ikhokha_webhook_secret_previous": values["IKHOKHA_WEBHOOK_SECRET_PREVIOUS"],
-        "platform_webhook_secret_previous": values["SKILLPAY_PLATFORM_WEBHOOK_SECRET_PREVIOUS"],
-        "secret_grace_until": grace_until(raw_grace) if raw_grace else None,
-    }
+GraceUntil = Annotated[datetime | None, PlainValidator(_grace_until)]
+
+
+def missing_grace(found: Mapping[str, str]) -> list[str]:
+    """A previous secret (among the variables set) needs the end of its grace period."""
+    if any(found.get(name, "").strip() for name in PREVIOUS_NAMES) and \
+            not found.get(GRACE, "").strip():
+        return [f"{GRACE} is required with a *_PREVIOUS secret: it is when the previous "
+                "secret stops being accepted"]
+    return []
 
 
 class CallbackSecrets(Protocol):

@@ -94,3 +94,20 @@ def test_production_without_trusted_proxies_is_warned_about():
     proxied = Settings.from_env({"SKILLPAY_ENV": "production",
                                  "SKILLPAY_TRUSTED_PROXIES": "10.0.0.0/8"})
     assert not any("TRUSTED_PROXIES" in w for w in startup_warnings(proxied))
+
+
+def test_every_wrong_variable_is_one_line_of_the_cli_refusal(monkeypatch, capsys):
+    """Two wrong values: two lines, each naming its variable, neither quoting a value."""
+    from entrypoints import cli
+
+    monkeypatch.setattr(cli.os, "environ", {"IKHOKHA_TIMEOUT_MS": "soon",
+                                            "SKILLPAY_TIMEZONE": "Mars/Olympus_Mons"})
+    with pytest.raises(SystemExit) as stopped:
+        cli._settings()
+    assert stopped.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("configuration error: ") for line in lines)
+    assert any("IKHOKHA_TIMEOUT_MS" in line for line in lines)
+    assert any("SKILLPAY_TIMEZONE" in line for line in lines)
+    assert not any("soon" in line or "Olympus" in line for line in lines)
