@@ -7,6 +7,12 @@ key turns a redelivery into no row instead of a read-then-insert race. When the 
 left to any worker (the receiving instance is busy), the same statement also sends
 `NOTIFY skillpay_inbox` (a data-modifying CTE), so sweeping workers wake at once instead
 of at their next tick.
+
+On PostgreSQL the statement goes to asyncpg directly, on a connection of the engine's
+pool: it is the hottest write of the service, and SQLAlchemy's per-statement work
+(parameter processing, result wrapping) was about half of an acknowledgement's CPU
+(docs/benchmarks.md). The SQL text is generated from the table once, so it cannot drift
+from the schema; asyncpg prepares it once per connection.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sql.dialect_sql import postgres_text
 from adapters.sql.engine import write_transaction
 from adapters.sql.record_tables import InboxRow
 from adapters.sql.unavailable import connect
@@ -41,6 +48,10 @@ class SqlCallbackIntake:
         stored = self._store.cte("stored")
         channel = literal_column(f"'{INBOX_CHANNEL}'")  # a constant of ours, not input
         self._store_and_wake = select(stored.c.id, func.pg_notify(channel, stored.c.id))
+        self._columns = [c.name for c in _I.columns]
+        if self._postgres:
+            self._store_sql = postgres_text(self._store, self._columns)
+            self._store_and_wake_sql = postgres_text(self._store_and_wake, self._columns)
 
     async def accept(self, item: InboxItem) -> bool:
         values = {"id": item.id, "dedupe_key": item.dedupe_key, "paylink_id": item.paylink_id,
@@ -53,9 +64,9 @@ class SqlCallbackIntake:
             async with write_transaction(self._engine) as conn:
                 return (await conn.execute(self._store, values)).first() is not None
         left_to_any = item.next_attempt_at is not None and item.next_attempt_at <= item.received_at
-        statement: Any = self._store_and_wake if left_to_any else self._store
-        async with connect(self._engine) as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            stored = (await auto.execute(statement, values)).first() is not None
-            await auto.commit()  # ends SQLAlchemy's logical transaction; nothing is sent
-            return stored
+        sql = self._store_and_wake_sql if left_to_any else self._store_sql
+        async with connect(self._engine) as conn:  # its failures leave as StorageUnavailable
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            # Outside a transaction asyncpg runs it in autocommit: one round trip.
+            stored = await driver.fetchval(sql, *(values[name] for name in self._columns))
+            return stored is not None

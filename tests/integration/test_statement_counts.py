@@ -3,7 +3,8 @@ checkouts for creating a checkout, acknowledging a callback and processing it, t
 the SQL unit of work on SQLite and PostgreSQL (fake gateway, so only our SQL counts).
 
 Counted with SQLAlchemy's events on the engine: `before_cursor_execute` for every data
-statement, `commit` for every transaction that writes (on PostgreSQL the reads run in
+statement (and, on PostgreSQL, asyncpg's query logger for the statements an adapter
+sends to the driver directly: the callback intake's), `commit` for every transaction that writes (on PostgreSQL the reads run in
 autocommit: their end sends nothing and is not counted; see unit_of_work.py), `rollback`
 for every rollback, and the pool's `checkout`. The counts are exact so that a change
 that adds a round trip fails here and has to say why; a change that removes one updates
@@ -26,6 +27,9 @@ from tests.support.world import World
 pytestmark = pytest.mark.integration
 
 
+TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})
+
+
 class SqlCounter:
     def __init__(self, engine: AsyncEngine) -> None:
         self.counts: Counter[str] = Counter()
@@ -34,9 +38,33 @@ class SqlCounter:
         event.listen(sync, "before_cursor_execute", self._statement)
         event.listen(sync, "commit", self._commit)
         event.listen(sync, "rollback", lambda _conn: self.counts.update(["rollbacks"]))
-        event.listen(sync.pool, "checkout", lambda *_: self.counts.update(["checkouts"]))
+        event.listen(sync.pool, "checkout", self._checkout)
+        self._logged: set[int] = set()
+        self._announced: Counter[str] = Counter()
 
-    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    def _checkout(self, _dbapi: Any, record: Any, _proxy: Any) -> None:
+        self.counts.update(["checkouts"])
+        driver = record.driver_connection
+        if hasattr(driver, "add_query_logger") and id(driver) not in self._logged:
+            self._logged.add(id(driver))
+            driver.add_query_logger(self._driver_statement)
+
+    def _driver_statement(self, logged: Any) -> None:
+        """Statements sent to asyncpg without SQLAlchemy. SQLAlchemy's own were counted
+        by its event (the logger sees those it runs unprepared, e.g. executemany), and
+        its BEGIN/COMMIT are its transactions, counted by the `commit` event."""
+        query = logged.query
+        if query.split(None, 1)[0].rstrip(";").upper() in TRANSACTION_CONTROL:
+            return
+        if self._announced[query] > 0:
+            self._announced[query] -= 1
+            return
+        self._statement(None, None, query, driver_direct=True)
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any,
+                   driver_direct: bool = False) -> None:
+        if not driver_direct:
+            self._announced[statement] += 1
         verb = statement.split(None, 1)[0].upper()
         self.counts.update(["statements", verb])
         self.statements.append(" ".join(statement.split()[:4]))
@@ -58,7 +86,8 @@ class SqlCounter:
 CHECKOUT = {"statements": 14, "SELECT": 6, "INSERT": 7, "UPDATE": 1,
             "transactions": 2, "checkouts": 2}
 # the acknowledgement: one INSERT; on PostgreSQL in autocommit (one round trip, no
-# BEGIN/COMMIT), on SQLite in one write transaction under the single-writer lock
+# BEGIN/COMMIT, sent to asyncpg directly), on SQLite in one write transaction under the
+# single-writer lock
 RECEIVE = {"statements": 1, "INSERT": 1, "checkouts": 1}
 RECEIVE_SQLITE = {**RECEIVE, "transactions": 1}
 # processing: one read (is there such a payment?), the gateway call, then one transaction
