@@ -23,8 +23,7 @@ from application.use_cases.webhook_deliveries import ResendDelivery, event_type
 from entrypoints.http.admin_flash import flash_cookie
 from entrypoints.http.admin_html import fact as _fact
 from entrypoints.http.admin_refusals import refusal_detail, sentence
-from entrypoints.http.admin_session import NO_STORE, admin_form
-from entrypoints.http.auth import TokenCodec
+from entrypoints.http.admin_session import NO_STORE, AdminPost
 from entrypoints.settings import Settings
 
 
@@ -75,16 +74,13 @@ def _back(request: Request[Any, Any, Any], settings: Settings, payment_id: str, 
 
 @post("/admin/payment/resend-delivery", include_in_schema=False, status_code=303)
 async def admin_resend_delivery(request: Request[Any, Any, Any],
+                                admin_post: NamedDependency[AdminPost],
                                 resend_delivery: NamedDependency[ResendDelivery],
-                                tokens: NamedDependency[TokenCodec],
                                 settings: NamedDependency[Settings]) -> Response[Any]:
     """Form fields: payment_id, delivery_id."""
-    posted = await admin_form(request, tokens, settings)
-    if isinstance(posted, Response):
-        return posted
-    actor, form = posted
-    payment_id = str(form.get("payment_id", "")).strip()[:128]
-    delivery_id = str(form.get("delivery_id", "")).strip()[:128]
+    actor = admin_post.actor
+    payment_id = admin_post.field("payment_id")
+    delivery_id = admin_post.field("delivery_id")
     try:
         sent = await resend_delivery(actor, payment_id, delivery_id)
     except Exception as failure:

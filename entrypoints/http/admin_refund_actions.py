@@ -20,8 +20,7 @@ from domain.refund import Refund, RefundStatus
 from entrypoints.http.admin_console_html import payment_url
 from entrypoints.http.admin_flash import flash_cookie
 from entrypoints.http.admin_refusals import refused_text
-from entrypoints.http.admin_session import NO_STORE, admin_form
-from entrypoints.http.auth import TokenCodec
+from entrypoints.http.admin_session import NO_STORE, AdminPost
 from entrypoints.settings import Settings
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -46,16 +45,13 @@ def _refund_done(r: Refund) -> str:
 
 @post("/admin/payment/refund", include_in_schema=False, status_code=303)
 async def admin_refund(request: Request[Any, Any, Any],
+                       admin_post: NamedDependency[AdminPost],
                        request_refund: NamedDependency[RequestRefund],
-                       tokens: NamedDependency[TokenCodec],
                        settings: NamedDependency[Settings]) -> Response[Any]:
     """Form fields: payment_id, amount_minor (integer cents), reason, key (a random token
     rendered into the form, so a double submit finds the same refund)."""
-    posted = await admin_form(request, tokens, settings)
-    if isinstance(posted, Response):
-        return posted
-    actor, form = posted
-    payment_id = str(form.get("payment_id", "")).strip()[:128]
+    actor, form = admin_post.actor, admin_post.form
+    payment_id = admin_post.field("payment_id")
     raw_amount = str(form.get("amount_minor", "")).strip()
     key = str(form.get("key", ""))
     if not _KEY.fullmatch(key):
@@ -79,16 +75,13 @@ async def admin_refund(request: Request[Any, Any, Any],
 
 @post("/admin/payment/confirm-refund", include_in_schema=False, status_code=303)
 async def admin_confirm_refund(request: Request[Any, Any, Any],
+                               admin_post: NamedDependency[AdminPost],
                                confirm_refund: NamedDependency[ConfirmRefund],
-                               tokens: NamedDependency[TokenCodec],
                                settings: NamedDependency[Settings]) -> Response[Any]:
     """Form fields: payment_id (where to go back), refund_id, gateway_reference."""
-    posted = await admin_form(request, tokens, settings)
-    if isinstance(posted, Response):
-        return posted
-    actor, form = posted
-    payment_id = str(form.get("payment_id", "")).strip()[:128]
-    refund_id = str(form.get("refund_id", "")).strip()[:128]
+    actor, form = admin_post.actor, admin_post.form
+    payment_id = admin_post.field("payment_id")
+    refund_id = admin_post.field("refund_id")
     try:
         refund = await confirm_refund(actor, refund_id,
                                       str(form.get("gateway_reference", "")))

@@ -26,7 +26,7 @@ from entrypoints.http.admin_risk_page import render_risk
 from entrypoints.http.admin_session import (
     NO_STORE,
     PAGE_HEADERS,
-    admin_form,
+    AdminPost,
     admin_or_refusal,
     html,
 )
@@ -51,17 +51,14 @@ async def admin_risk(request: Request[Any, Any, Any], risk_queue: NamedDependenc
 
 @post("/admin/risk/lift", include_in_schema=False, status_code=303)
 async def admin_risk_lift(request: Request[Any, Any, Any],
+                          admin_post: NamedDependency[AdminPost],
                           lift_risk_block: NamedDependency[LiftRiskBlock],
-                          tokens: NamedDependency[TokenCodec],
                           settings: NamedDependency[Settings]) -> Response[Any]:
     """Form fields: flag_id, reason."""
-    posted = await admin_form(request, tokens, settings)
-    if isinstance(posted, Response):
-        return posted
-    actor, form = posted
-    flag_id = str(form.get("flag_id", "")).strip()[:128]
+    actor = admin_post.actor
+    flag_id = admin_post.field("flag_id")
     try:
-        flag = await lift_risk_block(actor, flag_id, str(form.get("reason", "")))
+        flag = await lift_risk_block(actor, flag_id, str(admin_post.form.get("reason", "")))
         tone, text = "ok", (f"Block lifted: {flag.subject_kind} {flag.subject} may pass "
                             f"{flag.rule_id} again until {when(flag.until)}.")
     except Exception as failure:

@@ -13,11 +13,13 @@ admin_flash.py, how a refusal becomes a sentence in admin_refusals.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie, FormMultiDict
+from litestar.di import NamedDependency
 
 from application.actor import Actor, Role
 from domain.classification import ClassifiedFailure
@@ -75,6 +77,42 @@ async def admin_form(request: Request[Any, Any, Any], tokens: TokenCodec, settin
     if isinstance(actor, Response):
         return actor
     return actor, await request.form()
+
+
+@dataclass(frozen=True, slots=True)
+class AdminPost:
+    """A form an admin posted from our own pages: the `admin_post` dependency's value."""
+
+    actor: Actor
+    form: FormMultiDict
+
+    def field(self, name: str, limit: int = 128) -> str:
+        """A form field as trimmed text of at most `limit` characters ("" when absent)."""
+        return str(self.form.get(name, "")).strip()[:limit]
+
+
+class FormRefused(Exception):
+    """The `admin_post` dependency's refusal: `page` (401/403) is the answer."""
+
+    def __init__(self, page: Response[str]) -> None:
+        super().__init__("operator form refused")
+        self.page = page
+
+
+async def provide_admin_post(request: Request[Any, Any, Any],
+                             tokens: NamedDependency[TokenCodec],
+                             settings: NamedDependency[Settings]) -> AdminPost:
+    """Litestar dependency `admin_post`: every operator form handler declares it instead
+    of checking origin and sign-in itself."""
+    posted = await admin_form(request, tokens, settings)
+    if isinstance(posted, Response):
+        raise FormRefused(posted)
+    return AdminPost(*posted)
+
+
+def refused_form_page(_: Request[Any, Any, Any], refused: FormRefused) -> Response[str]:
+    """Exception handler: a refused operator form answers with its refusal page."""
+    return refused.page
 
 
 def secure(request: Request[Any, Any, Any], settings: Settings) -> bool:

@@ -44,7 +44,7 @@ from entrypoints.http.admin_html import render_login
 from entrypoints.http.admin_page import render_dashboard
 from entrypoints.http.admin_reconciliation import admin_reconciliation, render_daily_section
 from entrypoints.http.admin_refusals import refusal_detail, sentence
-from entrypoints.http.admin_session import COOKIE, NO_STORE, PAGE_HEADERS, admin_form, html, secure
+from entrypoints.http.admin_session import COOKIE, NO_STORE, PAGE_HEADERS, AdminPost, html, secure
 from entrypoints.http.admin_session import actor_of as _actor
 from entrypoints.http.auth import TokenCodec
 from entrypoints.http.window import parse_window
@@ -124,15 +124,12 @@ async def admin_logout() -> Response[Any]:
 
 @post("/admin/review", include_in_schema=False, status_code=303)
 async def admin_review(request: Request[Any, Any, Any],
+                       admin_post: NamedDependency[AdminPost],
                        resolve_review: NamedDependency[ResolveReview],
-                       tokens: NamedDependency[TokenCodec],
                        settings: NamedDependency[Settings]) -> Response[Any]:
     """Resolve a held payment from the page's form: payment_id, action, reason."""
-    posted = await admin_form(request, tokens, settings)
-    if isinstance(posted, Response):
-        return posted
-    actor, form = posted
-    payment_id = str(form.get("payment_id", "")).strip()[:128]
+    actor, form = admin_post.actor, admin_post.form
+    payment_id = admin_post.field("payment_id")
     reason = str(form.get("reason", ""))
     back = "/admin?" + "window=" + quote(_window(str(form.get("window", "24h"))))
     if form.get("return_to") == "payment" and payment_id:  # from /admin/payment?id=...
