@@ -11,13 +11,20 @@ The callbacks name paylinks we never issued: once acknowledged, processing finds
 payment and files them as orphans, without a gateway call, so this measures the
 acknowledgement and its share of the machine, not the simulator.
 
+`--processing here` (the default) runs `serve` as deployed alone: it also processes each
+callback it acknowledged, right after the answer, on the same core. `--processing
+workers` runs `serve --api-only` with SKILLPAY_CALLBACK_CONCURRENCY=0, as deployed
+beside workers: it only acknowledges, and the items wait for a worker (none runs here),
+so the figure is the acknowledgement alone. `both` measures the two in the same interleaved rounds.
+
     python -m bench.ingest [--db postgres|sqlite|both] [--seconds 10] [--rounds 3]
-                           [--connections 32]
+                           [--connections 32] [--processing here|workers|both]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import secrets
 
@@ -58,13 +65,25 @@ def raw_baseline(name: str, port: int, database_url: str) -> Proc:
                 base_env(), port)
 
 
-def run(db: str, seconds: float, rounds: int, connections: int, per_second: int) -> dict:
+# label, command-line options, environment
+SUBJECTS = {"here": ("skillpay serve ({db})", (), {}),
+            "workers": ("skillpay serve --api-only ({db})", ("--api-only",),
+                        {"SKILLPAY_CALLBACK_CONCURRENCY": "0"})}
+
+
+def run(db: str, seconds: float, rounds: int, connections: int, per_second: int,
+        processing: str) -> dict:
     scratch = scratch_postgres if db == "postgres" else scratch_sqlite
     driver = "asyncpg" if db == "postgres" else "aiosqlite"
-    sim_port, app_port, raw_port = free_port(), free_port(), free_port()
-    with scratch() as app_db, scratch() as raw_db, running(
-            simulator(sim_port), serve("serve", app_port, app_db, sim_port),
-            raw_baseline("raw", raw_port, raw_db)) as (_, app, raw):
+    modes = ["here", "workers"] if processing == "both" else [processing]
+    sim_port, raw_port = free_port(), free_port()
+    ports = {mode: free_port() for mode in modes}
+    with contextlib.ExitStack() as stack:
+        raw_db = stack.enter_context(scratch())
+        apps = [serve(f"serve-{mode}", ports[mode], stack.enter_context(scratch()), sim_port,
+                      *SUBJECTS[mode][1], **SUBJECTS[mode][2]) for mode in modes]
+        _, raw, *started = stack.enter_context(running(
+            simulator(sim_port), raw_baseline("raw", raw_port, raw_db), *apps))
         count = int(per_second * seconds)
 
         def measure(proc: Proc, port: int, window: float):  # type: ignore[no-untyped-def]
@@ -72,9 +91,12 @@ def run(db: str, seconds: float, rounds: int, connections: int, per_second: int)
                                        connections=connections, cpu_pids=[proc.pid])
 
         print(f"ingest on {db}: warming up")
-        measure(app, app_port, 2)(0)
+        subjects = {SUBJECTS[mode][0].format(db=db): measure(app, ports[mode], seconds)
+                    for mode, app in zip(modes, started, strict=True)}
+        for mode, app in zip(modes, started, strict=True):
+            measure(app, ports[mode], 2)(0)
         measure(raw, raw_port, 2)(0)
-        results = interleave(rounds, {f"skillpay serve ({db})": measure(app, app_port, seconds),
+        results = interleave(rounds, {**subjects,
                                       f"raw {driver} endpoint": measure(raw, raw_port, seconds)})
     return report(f"ingest {db}: signed callbacks acknowledged", results,
                   f"raw {driver} endpoint", {"connections": connections, "seconds": seconds})
@@ -88,9 +110,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--per-second", type=int, default=6000,
                         help="distinct callbacks prepared per second of load")
+    parser.add_argument("--processing", choices=["here", "workers", "both"], default="both",
+                        help="where acknowledged callbacks are processed (see the docstring)")
     args = parser.parse_args()
     for db in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
-        run(db, args.seconds, args.rounds, args.connections, args.per_second)
+        run(db, args.seconds, args.rounds, args.connections, args.per_second,
+            args.processing)
 
 
 if __name__ == "__main__":

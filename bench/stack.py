@@ -132,9 +132,10 @@ def app_env(port: int, database_url: str, sim_port: int, **extra: str) -> dict[s
     return env
 
 
-def serve(name: str, port: int, database_url: str, sim_port: int, **extra: str) -> Proc:
-    return Proc(name, [python(), "-m", "entrypoints.cli", "serve", "--port", str(port)],
-                app_env(port, database_url, sim_port, **extra), port)
+def serve(name: str, port: int, database_url: str, sim_port: int, *options: str,
+          **extra: str) -> Proc:
+    return Proc(name, [python(), "-m", "entrypoints.cli", "serve", "--port", str(port),
+                       *options], app_env(port, database_url, sim_port, **extra), port)
 
 
 def worker(name: str, database_url: str, sim_port: int, **extra: str) -> Proc:

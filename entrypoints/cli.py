@@ -65,7 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if refuse_taken("serve", args.host, {"--port": args.port}):
         return 1
-    return serve(_settings(), host=args.host, port=args.port)
+    return serve(_settings(), host=args.host, port=args.port, api_only=args.api_only)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--api-only", action="store_true",
+                       help="answer requests only; `skillpay worker` processes in the "
+                            "background (relay, inbox sweep, checker)")
     serve.set_defaults(run=cmd_serve)
     sandbox = sub.add_parser("sandbox", help="run the API with demo data and print tokens")
     sandbox.add_argument("--host", default="127.0.0.1")

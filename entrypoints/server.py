@@ -14,7 +14,10 @@ from entrypoints.settings import Settings
 log = logging.getLogger("skillpay")
 
 
-def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
+def build_checked_app(settings: Settings, *,  # type: ignore[no-untyped-def]
+                      background: bool = True):
+    """The app, once the production safety check passed. `background=False`: the API
+    only (the outbox relay, the inbox sweep and the checker run in `skillpay worker`)."""
     problems = startup_problems(settings)
     if problems:
         for problem in problems:
@@ -25,7 +28,7 @@ def build_checked_app(settings: Settings):  # type: ignore[no-untyped-def]
     from entrypoints.container import build_container  # heavy: only once the check passed
     from entrypoints.http.app import create_app
 
-    return create_app(build_container(settings))
+    return create_app(build_container(settings), run_background=background)
 
 
 def fastest_stack() -> dict[str, str]:
@@ -47,14 +50,14 @@ def fastest_stack() -> dict[str, str]:
     return stack
 
 
-def serve(settings: Settings, *, host: str, port: int) -> int:
+def serve(settings: Settings, *, host: str, port: int, api_only: bool = False) -> int:
     import asyncio
 
     configure_logging(settings)
     if settings.env == "development" and "*" not in settings.allowed_hosts:
         settings = replace(settings, allowed_hosts=tuple(dict.fromkeys(
             (*settings.allowed_hosts, *local_hosts(port), f"{host}:{port}"))))
-    app = build_checked_app(settings)
+    app = build_checked_app(settings, background=not api_only)
 
     import uvicorn
 
