@@ -59,6 +59,7 @@ from application.use_cases.webhook_deliveries import PaymentDeliveries, ResendDe
 from entrypoints.callback_dispatch import CallbackDispatcher
 from entrypoints.container_gateway import GatewayAndTransactions
 from entrypoints.container_infrastructure import LEASE_MARGIN, worker_identity
+from entrypoints.http.callback_endpoint import CallbackEndpoint
 from entrypoints.readiness import Readiness
 from entrypoints.scrape import Scrape
 from entrypoints.settings import Settings
@@ -71,14 +72,14 @@ class Container(GatewayAndTransactions):
     (
         apply_report, checkout_urls, clock, delivery_store, engine, gateway,
         gateway_mode_switch, ids, measured_gateway, memory_store, metrics,
-        monitoring_queries, probe, redactor, risk_guard, settings, storage, tx,
+        monitoring_queries, probe, rate_limits, redactor, risk_guard, settings, storage, tx,
         webhook_sender,
     ) = (
         parts.apply_report, parts.checkout_urls, parts.clock, parts.delivery_store,
         parts.engine, parts.gateway, parts.gateway_mode_switch, parts.ids,
         parts.measured_gateway, parts.memory_store, parts.metrics, parts.monitoring_queries,
-        parts.probe, parts.redactor, parts.risk_guard, parts.settings, parts.storage,
-        parts.tx, parts.webhook_sender,
+        parts.probe, parts.rate_limits, parts.redactor, parts.risk_guard, parts.settings,
+        parts.storage, parts.tx, parts.webhook_sender,
     )
     del parts
 
@@ -105,6 +106,9 @@ class Container(GatewayAndTransactions):
     callback_dispatcher = providers.Singleton(
         CallbackDispatcher, handle_callback, metrics,
         workers=settings.provided.callback_concurrency)
+    # The callback route's one dependency (entrypoints/http/callback_endpoint.py).
+    callback_endpoint = providers.Singleton(CallbackEndpoint, handle_callback,
+                                            callback_dispatcher, metrics, rate_limits)
     inbox_wake = providers.Singleton(InboxWake, settings.provided.database_url)
     job_lock = providers.Selector(storage, memory=providers.Singleton(AlwaysHeld),
                                   sql=providers.Singleton(SqlJobLock, engine))
