@@ -21,6 +21,7 @@ from adapters.memory.repositories import MemoryCallbackIntake
 from adapters.sql.analytics import SqlAnalyticsQueries
 from adapters.sql.callback_intake import SqlCallbackIntake
 from adapters.sql.daily_reconciliations import SqlDailyReconciliationLeases
+from adapters.sql.driver_pool import driver_pool_for
 from adapters.sql.inbox_wake import InboxWake
 from adapters.sql.job_lock import AlwaysHeld, SqlJobLock
 from adapters.sql.reconciliation_reports import SqlReconciliationReports
@@ -93,10 +94,12 @@ class Container(GatewayAndTransactions):
     go_live_test = providers.Singleton(GoLiveTest, tx, create_enrollment, start_payment,
                                        verify_payment, clock, ids)
     callback_gateway = providers.Callable(choose_callback_gateway, measured_gateway, settings)
+    # The acknowledgement's INSERT has a few asyncpg connections of its own on PostgreSQL.
+    driver_pool = providers.Singleton(driver_pool_for, settings.provided.database_url)
     callback_intake = providers.Selector(
         storage,
         memory=providers.Singleton(MemoryCallbackIntake, memory_store),
-        sql=providers.Singleton(SqlCallbackIntake, engine),
+        sql=providers.Singleton(SqlCallbackIntake, engine, driver_pool),
     )
     processing_lease = providers.Callable(
         lambda s: timedelta(milliseconds=s.ikhokha_deadline_ms) + LEASE_MARGIN, settings)

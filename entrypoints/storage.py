@@ -29,4 +29,7 @@ async def prepare_storage(settings: Settings) -> None:
 
 async def close_storage(container: Container) -> None:
     if storage_kind(container.settings()) == "sql":
+        intake_pool = container.driver_pool()
+        if intake_pool is not None:
+            await intake_pool.close()
         await container.engine().dispose()

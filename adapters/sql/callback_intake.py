@@ -8,16 +8,20 @@ left to any worker (the receiving instance is busy), the same statement also sen
 `NOTIFY skillpay_inbox` (a data-modifying CTE), so sweeping workers wake at once instead
 of at their next tick.
 
-On PostgreSQL the statement goes to asyncpg directly, on a connection of the engine's
-pool: it is the hottest write of the service, and SQLAlchemy's per-statement work
-(parameter processing, result wrapping) was about half of an acknowledgement's CPU
-(docs/benchmarks.md). The SQL text is generated from the table once, so it cannot drift
-from the schema; asyncpg prepares it once per connection.
+On PostgreSQL the statement goes to asyncpg directly: it is the hottest write of the
+service, and SQLAlchemy's per-statement work (parameter processing, result wrapping) was
+about half of an acknowledgement's CPU, its pool checkout another tenth
+(docs/benchmarks.md). The composition root gives the intake a small pool of its own
+(driver_pool.py, closed with the storage); built without one (tools, tests), it borrows
+a connection of the engine's pool. The SQL text is generated from the table once, so
+it cannot drift from the schema; asyncpg prepares it once per connection.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import bindparam, func, literal_column, select
@@ -25,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.dialect_sql import postgres_text
+from adapters.sql.driver_pool import DriverPool
 from adapters.sql.engine import write_transaction
 from adapters.sql.record_tables import InboxRow
 from adapters.sql.unavailable import connect
@@ -35,8 +40,8 @@ INBOX_CHANNEL = "skillpay_inbox"
 
 
 class SqlCallbackIntake:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, engine: AsyncEngine, driver: DriverPool | None = None) -> None:
+        self._engine, self._driver = engine, driver
         self._postgres = engine.dialect.name == "postgresql"
         insert = (postgresql if self._postgres else sqlite).insert
         # Built once: each callback only binds its values (no per-request statement
@@ -65,8 +70,16 @@ class SqlCallbackIntake:
                 return (await conn.execute(self._store, values)).first() is not None
         left_to_any = item.next_attempt_at is not None and item.next_attempt_at <= item.received_at
         sql = self._store_and_wake_sql if left_to_any else self._store_sql
-        async with connect(self._engine) as conn:  # its failures leave as StorageUnavailable
-            driver: Any = (await conn.get_raw_connection()).driver_connection
-            # Outside a transaction asyncpg runs it in autocommit: one round trip.
-            stored = await driver.fetchval(sql, *(values[name] for name in self._columns))
+        # Outside a transaction asyncpg runs it in autocommit: one round trip.
+        async with self._connection() as conn:  # failures leave as StorageUnavailable
+            stored = await conn.fetchval(sql, *(values[name] for name in self._columns))
             return stored is not None
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        if self._driver is not None:
+            async with self._driver.connection() as conn:
+                yield conn
+            return
+        async with connect(self._engine) as borrowed:
+            yield (await borrowed.get_raw_connection()).driver_connection

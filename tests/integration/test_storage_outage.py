@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg.exceptions
@@ -25,10 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.ikhokha.breaker import BreakerRegistry
 from adapters.ikhokha.gateway import IkhokhaGateway
+from adapters.sql.callback_intake import SqlCallbackIntake
+from adapters.sql.driver_pool import driver_pool_for
 from adapters.sql.engine import create_engine_for, write_transaction
 from adapters.sql.unavailable import connect, storage_guard
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from application.errors import ConcurrentUpdate, StorageUnavailable
+from application.ports import InboxItem
 from domain.classification import ClassifiedFailure, classify
 from entrypoints.http.problems import handle_exception
 
@@ -106,7 +110,27 @@ async def commit_a_unit_of_work(engine: AsyncEngine) -> None:
         await uow.execute(text("SELECT 1"))
 
 
-@pytest.mark.parametrize("work", [read_one_row, write_one_row, commit_a_unit_of_work])
+def _inbox_item() -> InboxItem:
+    return InboxItem(id="cbk_1", dedupe_key="pl_1:SUCCESS:x", paylink_id="pl_1",
+                     raw_body=b"{}", headers={}, received_at=datetime.now(UTC))
+
+
+async def acknowledge_on_the_engines_pool(engine: AsyncEngine) -> None:
+    await SqlCallbackIntake(engine).accept(_inbox_item())
+
+
+async def acknowledge_on_the_intakes_own_pool(engine: AsyncEngine) -> None:
+    pool = driver_pool_for(engine.url.render_as_string(hide_password=False))
+    assert pool is not None
+    try:
+        await SqlCallbackIntake(engine, pool).accept(_inbox_item())
+    finally:
+        await pool.close()
+
+
+@pytest.mark.parametrize("work", [read_one_row, write_one_row, commit_a_unit_of_work,
+                                  acknowledge_on_the_engines_pool,
+                                  acknowledge_on_the_intakes_own_pool])
 async def test_every_way_to_the_database_reports_it_down_by_type(work):
     assert isinstance(await with_engine(REFUSED_POSTGRES, work), StorageUnavailable)
 
