@@ -1,8 +1,11 @@
 """Two instances and a worker against one instance, on one PostgreSQL: signed-callback
 ingest (as bench/ingest.py), the load split over both instances' ports.
 
-Setup A: one `skillpay serve`. Setup B: two `skillpay serve` plus one `skillpay worker`
-(sweeping the inbox), each on its own fresh database so both start alike. The load
+Setup A: one `skillpay serve` (it acknowledges and processes). Setup B, as deployed
+with a dedicated worker: two `skillpay serve --api-only` with
+SKILLPAY_CALLBACK_CONCURRENCY=0 (they acknowledge only) plus one `skillpay worker`
+(woken by NOTIFY, it processes every callback), each setup on its own fresh database so
+both start alike. The load
 generator posts new signed callbacks; rounds alternate A and B. Besides throughput the
 requests per CPU-second of the app processes are printed: on 2 cores shared with the
 database and the load generator, B cannot be twice A, and per CPU-second shows whether
@@ -30,6 +33,9 @@ from bench.stack import (
     simulator,
     worker,
 )
+
+API_ONLY = ("--api-only",)
+ACK_ONLY = {"SKILLPAY_CALLBACK_CONCURRENCY": "0"}
 
 
 def split_load(ports: list[int], pids: list[int], per_port: int, seconds: float,
@@ -65,7 +71,8 @@ def main() -> None:
     count = int(args.per_second * args.seconds)
     with scratch_postgres() as db_one, scratch_postgres() as db_two, running(
             simulator(sim_port), serve("one", one_port, db_one, sim_port),
-            serve("two-a", b1_port, db_two, sim_port), serve("two-b", b2_port, db_two, sim_port),
+            serve("two-a", b1_port, db_two, sim_port, *API_ONLY, **ACK_ONLY),
+            serve("two-b", b2_port, db_two, sim_port, *API_ONLY, **ACK_ONLY),
             worker("worker", db_two, sim_port)) as (_, one, b1, b2, work):
         pids_one, pids_two = [one.pid], [b1.pid, b2.pid, work.pid]
         print("scale: warming up")
