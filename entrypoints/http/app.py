@@ -22,7 +22,7 @@ from entrypoints.http.controllers.monitoring import metrics, stats
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.return_pages import checkout_return
 from entrypoints.http.controllers.risk import RISK_ROUTES
-from entrypoints.http.controllers.webhooks import ikhokha_callback
+from entrypoints.http.controllers.webhooks import ikhokha_callback_route
 from entrypoints.http.dependencies import ContainerPlugin
 from entrypoints.http.docs_pages import landing_page, swagger_assets, swagger_plugin
 from entrypoints.http.http_metrics import http_metrics
@@ -75,7 +75,8 @@ def create_app(container: Container, *, run_background: bool = True,
         security=[{"BearerToken": []}],
     )
     app = Litestar(
-        route_handlers=[EnrollmentController, PaymentController, ikhokha_callback, live, ready,
+        route_handlers=[EnrollmentController, PaymentController,
+                        ikhokha_callback_route(container.callback_endpoint), live, ready,
                         checkout_return, events_sse, events_ws, *extra_routes, metrics, stats,
                         *ADMIN_ROUTES, *MONEY_BACK_ROUTES, *RISK_ROUTES, *ANALYTICS_ROUTES,
                         landing_page, swagger_assets()],
