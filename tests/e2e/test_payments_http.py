@@ -164,6 +164,13 @@ def test_bad_callback_signature_is_401_and_oversized_is_413(api):
     assert r.status_code == 413
 
 
+def test_the_callback_route_takes_only_post(api):
+    r = api.client.get("/webhooks/ikhokha")
+    assert r.status_code == 405 and r.json()["code"] == "method_not_allowed"
+    assert r.headers["Allow"] == "POST"
+    assert r.headers["X-Request-ID"] and r.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_health_and_openapi(api):
     assert api.client.get("/health/live").json() == {"status": "ok"}
     spec = api.client.get("/schema/openapi.json").json()

@@ -63,7 +63,7 @@ def ikhokha_callback_route(endpoint: Callable[[], CallbackEndpoint]) -> ASGIRout
     @asgi(CALLBACK_PATH, copy_scope=False)
     async def ikhokha_callback(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "POST":
-            raise MethodNotAllowedException(headers={"Allow": "POST"})
+            raise MethodNotAllowedException(headers={"allow": "POST"})
         raw = await _body(receive)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         ack = await endpoint().acknowledge(headers, raw, _decoded(scope, raw),
