@@ -20,14 +20,14 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 
+from application.actor import Actor
 from application.errors import InvalidInput
 from application.ports import Clock
 from application.use_cases.analytics import AnalyticsQuery, GetAnalytics
 from entrypoints.http.admin_analytics_page import render_analytics, render_refused_range
 from entrypoints.http.admin_analytics_tables import HEADINGS
-from entrypoints.http.admin_session import NO_STORE, PAGE_HEADERS, admin_or_refusal, html
+from entrypoints.http.admin_session import NO_STORE, PAGE_HEADERS, SIGN_IN, html
 from entrypoints.http.analytics_schemas import AnalyticsOut, parse_range, tables
-from entrypoints.http.auth import TokenCodec
 from entrypoints.http.csv_export import CsvStream, _line
 
 DEFAULT_DAYS = 30
@@ -56,34 +56,30 @@ def _refused(request: Request[Any, Any, Any], failure: InvalidInput,
     return html(render_refused_range(start, end, course, text), 400, headers=PAGE_HEADERS)
 
 
-@get("/admin/analytics", include_in_schema=False)
+@get("/admin/analytics", include_in_schema=False,
+     opt={SIGN_IN: "Sign in to see the analytics."})
 async def admin_analytics(request: Request[Any, Any, Any],
                           get_analytics: NamedDependency[GetAnalytics],
                           clock: NamedDependency[Clock],
-                          tokens: NamedDependency[TokenCodec]) -> Response[str]:
-    actor = admin_or_refusal(request, tokens, "Sign in to see the analytics.")
-    if isinstance(actor, Response):
-        return actor
+                          admin: NamedDependency[Actor]) -> Response[str]:
     try:
-        out, (start, end, course) = await _analytics(request, get_analytics, actor, clock)
+        out, (start, end, course) = await _analytics(request, get_analytics, admin, clock)
     except InvalidInput as failure:
         return _refused(request, failure, clock)
     return html(render_analytics(out, start, end, course), headers=PAGE_HEADERS)
 
 
-@get("/admin/analytics.csv", include_in_schema=False)
+@get("/admin/analytics.csv", include_in_schema=False,
+     opt={SIGN_IN: "Sign in to download the analytics."})
 async def admin_analytics_csv(request: Request[Any, Any, Any],
                               get_analytics: NamedDependency[GetAnalytics],
                               clock: NamedDependency[Clock],
-                              tokens: NamedDependency[TokenCodec]) -> Response[Any]:
-    actor = admin_or_refusal(request, tokens, "Sign in to download the analytics.")
-    if isinstance(actor, Response):
-        return actor
+                              admin: NamedDependency[Actor]) -> Response[Any]:
     name = str(request.query_params.get("table") or "")
     try:
         if name not in HEADINGS:
             raise InvalidInput("table must be one of " + ", ".join(HEADINGS))
-        out, _ = await _analytics(request, get_analytics, actor, clock)
+        out, _ = await _analytics(request, get_analytics, admin, clock)
     except InvalidInput as failure:
         return _refused(request, failure, clock)
     header, rows = tables(out)[name]

@@ -26,6 +26,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 
+from application.actor import Actor
 from application.errors import InvalidInput, NotFound
 from application.use_cases.admin_payment_detail import GetPaymentDetail
 from application.use_cases.audit_trail import GetAuditTrail
@@ -39,8 +40,7 @@ from entrypoints.http.admin_payment_page import render_missing, render_payment
 from entrypoints.http.admin_payment_search import Search, found_by_id, list_query, search_of
 from entrypoints.http.admin_refund_actions import admin_confirm_refund, admin_refund
 from entrypoints.http.admin_refusals import refused_text
-from entrypoints.http.admin_session import NO_STORE, PAGE_HEADERS, admin_or_refusal, html
-from entrypoints.http.auth import TokenCodec
+from entrypoints.http.admin_session import NO_STORE, PAGE_HEADERS, SIGN_IN, html
 from entrypoints.http.csv_export import CsvStream, csv_export, csv_of
 from entrypoints.http.schemas import encode_cursor
 
@@ -53,20 +53,18 @@ def _refused_search(search: Search, failure: Exception) -> Response[str]:
                 headers=PAGE_HEADERS)
 
 
-@get("/admin/payments", include_in_schema=False)
+@get("/admin/payments", include_in_schema=False,
+     opt={SIGN_IN: "Sign in to search payments."})
 async def admin_payments(request: Request[Any, Any, Any],
                          list_payments: NamedDependency[ListPayments],
                          get_payment: NamedDependency[GetPayment],
-                         tokens: NamedDependency[TokenCodec]) -> Response[str]:
-    actor = admin_or_refusal(request, tokens, "Sign in to search payments.")
-    if isinstance(actor, Response):
-        return actor
+                         admin: NamedDependency[Actor]) -> Response[str]:
     search = search_of(request)
     flash = read_flash(request)
     try:
-        query = list_query(actor, search, PAGE_SIZE, request.query_params.get("cursor") or None)
+        query = list_query(admin, search, PAGE_SIZE, request.query_params.get("cursor") or None)
         if search.payment_id:
-            payments, next_url = await found_by_id(get_payment, actor, search, query), None
+            payments, next_url = await found_by_id(get_payment, admin, search, query), None
         else:
             page = await list_payments(query)
             payments, next_url = page.items, None
@@ -80,19 +78,17 @@ async def admin_payments(request: Request[Any, Any, Any],
                 cookies=flash_shown(request))
 
 
-@get("/admin/payments.csv", include_in_schema=False)
+@get("/admin/payments.csv", include_in_schema=False,
+     opt={SIGN_IN: "Sign in to download payments."})
 async def admin_payments_csv(request: Request[Any, Any, Any],
                              list_payments: NamedDependency[ListPayments],
                              get_payment: NamedDependency[GetPayment],
-                             tokens: NamedDependency[TokenCodec]) -> Response[Any]:
-    actor = admin_or_refusal(request, tokens, "Sign in to download payments.")
-    if isinstance(actor, Response):
-        return actor
+                             admin: NamedDependency[Actor]) -> Response[Any]:
     search = search_of(request)
     try:
-        query = list_query(actor, search, PAGE_SIZE)
+        query = list_query(admin, search, PAGE_SIZE)
         if search.payment_id:
-            found = await found_by_id(get_payment, actor, search, query)
+            found = await found_by_id(get_payment, admin, search, query)
             lines = csv_of(found)
         else:
             lines = await csv_export(list_payments, query)
@@ -102,21 +98,19 @@ async def admin_payments_csv(request: Request[Any, Any, Any],
                                      "Content-Disposition": 'attachment; filename="payments.csv"'})
 
 
-@get("/admin/payment", include_in_schema=False)
+@get("/admin/payment", include_in_schema=False,
+     opt={SIGN_IN: "Sign in to see this payment."})
 async def admin_payment(request: Request[Any, Any, Any],
                         get_payment_detail: NamedDependency[GetPaymentDetail],
                         get_audit_trail: NamedDependency[GetAuditTrail],
                         payment_deliveries: NamedDependency[PaymentDeliveries],
-                        tokens: NamedDependency[TokenCodec]) -> Response[str]:
-    actor = admin_or_refusal(request, tokens, "Sign in to see this payment.")
-    if isinstance(actor, Response):
-        return actor
+                        admin: NamedDependency[Actor]) -> Response[str]:
     payment_id = str(request.query_params.get("id") or "").strip()[:128]
     flash = read_flash(request)
     try:
-        detail = await get_payment_detail(actor, payment_id)
-        trail = await get_audit_trail(actor, payment_id)
-        deliveries = await payment_deliveries(actor, payment_id)
+        detail = await get_payment_detail(admin, payment_id)
+        trail = await get_audit_trail(admin, payment_id)
+        deliveries = await payment_deliveries(admin, payment_id)
     except NotFound:
         return html(render_missing(payment_id, flash), 404, headers=PAGE_HEADERS,
                     cookies=flash_shown(request))

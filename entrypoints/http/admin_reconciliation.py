@@ -12,13 +12,13 @@ from urllib.parse import quote
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 
+from application.actor import Actor
 from application.errors import NotFound
 from application.reconciliation.report import CATEGORIES, ReconciliationReport
 from application.use_cases.daily_reconciliation import DailyStatus
 from application.use_cases.reconciliation_queries import ReadReconciliations
 from entrypoints.http.admin_html import document as _page
-from entrypoints.http.admin_session import PAGE_HEADERS, admin_or_refusal, html
-from entrypoints.http.auth import TokenCodec
+from entrypoints.http.admin_session import PAGE_HEADERS, SIGN_IN, html
 
 
 def _report_url(report_id: str) -> str:
@@ -70,16 +70,14 @@ def render_report(r: ReconciliationReport) -> str:
         'mismatches (missing at iKhokha, unknown to us) need an operator.</p></section>'))
 
 
-@get("/admin/reconciliation", include_in_schema=False)
+@get("/admin/reconciliation", include_in_schema=False,
+     opt={SIGN_IN: "Sign in to see this reconciliation."})
 async def admin_reconciliation(request: Request[Any, Any, Any],
                                list_reconciliations: NamedDependency[ReadReconciliations],
-                               tokens: NamedDependency[TokenCodec]) -> Response[str]:
-    actor = admin_or_refusal(request, tokens, "Sign in to see this reconciliation.")
-    if isinstance(actor, Response):
-        return actor
+                               admin: NamedDependency[Actor]) -> Response[str]:
     report_id = str(request.query_params.get("id") or "").strip()[:128]
     try:
-        report = await list_reconciliations.one(actor, report_id)
+        report = await list_reconciliations.one(admin, report_id)
     except NotFound:
         return html(_page("Reconciliation not found", (
             f'<p class="card" id="missing">No reconciliation has the id '

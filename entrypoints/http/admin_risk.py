@@ -17,6 +17,7 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect
 
+from application.actor import Actor
 from application.ports import Clock
 from application.use_cases.risk_admin import LiftRiskBlock, ListRiskRules, RiskQueue
 from entrypoints.http.admin_flash import flash_cookie, flash_shown, read_flash
@@ -26,24 +27,21 @@ from entrypoints.http.admin_risk_page import render_risk
 from entrypoints.http.admin_session import (
     NO_STORE,
     PAGE_HEADERS,
+    SIGN_IN,
     AdminPost,
-    admin_or_refusal,
     html,
 )
-from entrypoints.http.auth import TokenCodec
 from entrypoints.settings import Settings
 
 
-@get("/admin/risk", include_in_schema=False)
+@get("/admin/risk", include_in_schema=False,
+     opt={SIGN_IN: "Sign in to see the risk blocks and reviews."})
 async def admin_risk(request: Request[Any, Any, Any], risk_queue: NamedDependency[RiskQueue],
                      list_risk_rules: NamedDependency[ListRiskRules],
                      clock: NamedDependency[Clock],
-                     tokens: NamedDependency[TokenCodec]) -> Response[str]:
-    actor = admin_or_refusal(request, tokens, "Sign in to see the risk blocks and reviews.")
-    if isinstance(actor, Response):
-        return actor
-    items = await risk_queue(actor)
-    rules = await list_risk_rules(actor)
+                     admin: NamedDependency[Actor]) -> Response[str]:
+    items = await risk_queue(admin)
+    rules = await list_risk_rules(admin)
     now = clock.now()
     return html(render_risk(items, rules, now, read_flash(request)), headers=PAGE_HEADERS,
                 cookies=flash_shown(request))

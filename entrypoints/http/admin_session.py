@@ -91,12 +91,25 @@ class AdminPost:
         return str(self.form.get(name, "")).strip()[:limit]
 
 
-class FormRefused(Exception):
-    """The `admin_post` dependency's refusal: `page` (401/403) is the answer."""
+class AdminRefused(Exception):
+    """The `admin` and `admin_post` dependencies' refusal: `page` (401/403) is the answer."""
 
     def __init__(self, page: Response[str]) -> None:
-        super().__init__("operator form refused")
+        super().__init__("operator page refused")
         self.page = page
+
+
+SIGN_IN = "sign_in"  # a route's opt: what its sign-in page asks for
+
+
+async def provide_admin(request: Request[Any, Any, Any],
+                        tokens: NamedDependency[TokenCodec]) -> Actor:
+    """Litestar dependency `admin`: the signed-in admin an operator page is for, or the
+    sign-in page (401 / 403) as the answer, worded by the route's `opt[SIGN_IN]`."""
+    actor = admin_or_refusal(request, tokens, request.route_handler.opt.get(SIGN_IN))
+    if isinstance(actor, Response):
+        raise AdminRefused(actor)
+    return actor
 
 
 async def provide_admin_post(request: Request[Any, Any, Any],
@@ -106,12 +119,12 @@ async def provide_admin_post(request: Request[Any, Any, Any],
     of checking origin and sign-in itself."""
     posted = await admin_form(request, tokens, settings)
     if isinstance(posted, Response):
-        raise FormRefused(posted)
+        raise AdminRefused(posted)
     return AdminPost(*posted)
 
 
-def refused_form_page(_: Request[Any, Any, Any], refused: FormRefused) -> Response[str]:
-    """Exception handler: a refused operator form answers with its refusal page."""
+def refused_page(_: Request[Any, Any, Any], refused: AdminRefused) -> Response[str]:
+    """Exception handler: a refused operator page or form answers with its refusal page."""
     return refused.page
 
 

@@ -17,7 +17,12 @@ from litestar.plugins import InitPluginProtocol
 
 from application.actor import Actor
 from entrypoints.container import Container
-from entrypoints.http.admin_session import FormRefused, provide_admin_post, refused_form_page
+from entrypoints.http.admin_session import (
+    AdminRefused,
+    provide_admin,
+    provide_admin_post,
+    refused_page,
+)
 from entrypoints.http.auth import TokenCodec
 
 USE_CASES = ("create_enrollment", "get_enrollment", "start_payment", "verify_payment",
@@ -72,8 +77,9 @@ class ContainerPlugin(InitPluginProtocol):
         def provide_sandbox() -> bool:
             return sandbox
 
+        deps["admin"] = Provide(provide_admin)
         deps["admin_post"] = Provide(provide_admin_post)
-        app_config.exception_handlers[FormRefused] = refused_form_page
+        app_config.exception_handlers[AdminRefused] = refused_page
         deps["channels"] = Provide(provide_channels, sync_to_thread=False)
         deps["sandbox"] = Provide(provide_sandbox, sync_to_thread=False)
         app_config.dependencies.update(deps)
