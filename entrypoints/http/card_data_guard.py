@@ -44,7 +44,8 @@ def _decoded(scope: Scope, raw: bytes, content_type: bytes) -> Any:
         return text
 
 
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+async def read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    """The whole body, and whether it ran past `limit` bytes (then the body is empty)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -69,7 +70,7 @@ def card_data_guard_middleware(max_body: int):  # type: ignore[no-untyped-def]
             path = scope["path"]
             declared = dict(scope["headers"]).get(b"content-length", b"0")
             too_large = declared.isdigit() and int(declared) > max_body
-            body, overflow = (b"", True) if too_large else await _read_body(receive, max_body)
+            body, overflow = (b"", True) if too_large else await read_body(receive, max_body)
             if overflow:
                 await send_problem(send, "payload_too_large",
                                    f"the body is larger than {max_body} bytes", path)

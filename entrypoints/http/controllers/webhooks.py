@@ -28,6 +28,7 @@ from litestar.types import Receive, Scope, Send
 
 from entrypoints.http.callback_doc import CALLBACK_PATH
 from entrypoints.http.callback_endpoint import CallbackEndpoint
+from entrypoints.http.card_data_guard import read_body
 from entrypoints.http.rate_limits import client_key
 from entrypoints.http.request_body import UNPARSABLE, parsed_json
 
@@ -43,28 +44,15 @@ def _decoded(scope: Scope, raw: bytes) -> Any:
     return None if value is UNPARSABLE else value
 
 
-async def _body(receive: Receive) -> bytes:
-    """The whole body (the card-data guard has already refused one over the app's limit);
-    413 beyond this route's own limit."""
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > WEBHOOK_MAX_BODY:
-            raise ClientException(status_code=413, detail="Request Entity Too Large")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
 def ikhokha_callback_route(endpoint: Callable[[], CallbackEndpoint]) -> ASGIRouteHandler:
     """The route, given the composition root's provider of its one dependency."""
     @asgi(CALLBACK_PATH, copy_scope=False)
     async def ikhokha_callback(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "POST":
             raise MethodNotAllowedException(headers={"allow": "POST"})
-        raw = await _body(receive)
+        raw, overflow = await read_body(receive, WEBHOOK_MAX_BODY)  # replayed by the guard
+        if overflow:
+            raise ClientException(status_code=413, detail="Request Entity Too Large")
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         ack = await endpoint().acknowledge(headers, raw, _decoded(scope, raw),
                                            client_key(scope))
