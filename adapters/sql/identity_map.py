@@ -7,7 +7,6 @@ exactly as the memory unit of work decides.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,12 +43,14 @@ class Tracked:
 
     def values(self) -> dict[str, Any]:
         """Column values to store, with the version this write produces."""
-        values = self.table.from_domain(self.entity).model_dump()
+        values: dict[str, Any] = self.table.values_of(self.entity)
         values["version"] = self.next_version
-        return values  # type: ignore[no-any-return]
+        return values
 
     def state(self) -> dict[str, Any]:
-        return self.table.from_domain(self.entity).model_dump(exclude={"version"})  # type: ignore[no-any-return]
+        values: dict[str, Any] = self.table.values_of(self.entity)
+        del values["version"]
+        return values
 
     @property
     def is_changed(self) -> bool:
@@ -70,12 +71,16 @@ class IdentityMap:
         tracked = self._tracked.get((kind, entity_id))
         return None if tracked is None else tracked.entity
 
-    def adopt(self, kind: str, row: Mapping[str, Any]) -> Any:
-        """The entity for a row just read: the one already handed out, or a new one."""
-        known = self.get(kind, row["id"])
+    def adopt(self, kind: str, row: Any) -> Any:
+        """The entity for a row just read (a SQLAlchemy Row): the one already handed out,
+        or a new one. The row classes' `to_domain` reads only attributes, so it maps the
+        Row itself: building the SQLModel instance first (pydantic and SQLAlchemy's
+        instance state) cost more than the rest of the read (profile in
+        docs/benchmarks.md)."""
+        known = self.get(kind, row.id)
         if known is not None:
             return known
-        entity = KINDS[kind](**row).to_domain()
+        entity = KINDS[kind].to_domain(row)
         tracked = Tracked(kind, entity, entity.version)
         tracked.snapshot = tracked.state()
         self._tracked[(kind, entity.id)] = tracked

@@ -14,6 +14,7 @@ together with the checkout, payment or refund they judged.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, Column, Index, Integer
 from sqlmodel import Field, SQLModel
@@ -43,11 +44,11 @@ class RiskRuleRow(SQLModel, table=True):
     version: int = Field(default=0)
 
     @classmethod
-    def from_domain(cls, r: RiskRule) -> RiskRuleRow:
-        return cls(id=r.id, limit_count=r.limit, window_s=r.window_s, outcome=r.outcome.value,
-                   student_message=r.student_message, operator_message=r.operator_message,
-                   enabled=r.enabled, updated_at=r.updated_at, updated_by=r.updated_by,
-                   version=r.version)
+    def values_of(cls, r: RiskRule) -> dict[str, Any]:
+        return dict(id=r.id, limit_count=r.limit, window_s=r.window_s, outcome=r.outcome.value,
+                    student_message=r.student_message, operator_message=r.operator_message,
+                    enabled=r.enabled, updated_at=r.updated_at, updated_by=r.updated_by,
+                    version=r.version)
 
     def to_domain(self) -> RiskRule:
         return RiskRule(id=self.id, limit=self.limit_count, window_s=self.window_s,
@@ -69,9 +70,9 @@ class RiskCounterRow(SQLModel, table=True):
     version: int = Field(default=0)
 
     @classmethod
-    def from_domain(cls, c: RiskCounter) -> RiskCounterRow:
-        return cls(id=c.id, rule_id=c.rule_id, subject=c.subject, window_start=c.window_start,
-                   count=c.count, version=c.version)
+    def values_of(cls, c: RiskCounter) -> dict[str, Any]:
+        return dict(id=c.id, rule_id=c.rule_id, subject=c.subject, window_start=c.window_start,
+                    count=c.count, version=c.version)
 
     def to_domain(self) -> RiskCounter:
         return RiskCounter(id=self.id, rule_id=self.rule_id, subject=self.subject,
@@ -103,13 +104,13 @@ class RiskFlagRow(SQLModel, table=True):
     version: int = Field(default=0)
 
     @classmethod
-    def from_domain(cls, f: RiskFlag) -> RiskFlagRow:
-        return cls(id=f.id, rule_id=f.rule_id, outcome=f.outcome.value,
-                   subject_kind=f.subject_kind, subject=f.subject, student_id=f.student_id,
-                   payment_id=f.payment_id, student_message=f.student_message,
-                   operator_message=f.operator_message, created_at=f.created_at,
-                   until=f.until, status=f.status.value, lifted_at=f.lifted_at,
-                   lifted_by=f.lifted_by, lift_reason=f.lift_reason, version=f.version)
+    def values_of(cls, f: RiskFlag) -> dict[str, Any]:
+        return dict(id=f.id, rule_id=f.rule_id, outcome=f.outcome.value,
+                    subject_kind=f.subject_kind, subject=f.subject, student_id=f.student_id,
+                    payment_id=f.payment_id, student_message=f.student_message,
+                    operator_message=f.operator_message, created_at=f.created_at,
+                    until=f.until, status=f.status.value, lifted_at=f.lifted_at,
+                    lifted_by=f.lifted_by, lift_reason=f.lift_reason, version=f.version)
 
     def to_domain(self) -> RiskFlag:
         return RiskFlag(id=self.id, rule_id=self.rule_id, outcome=RiskOutcome(self.outcome),
@@ -134,9 +135,9 @@ class CourseProgressRow(SQLModel, table=True):
     version: int = Field(default=0)
 
     @classmethod
-    def from_domain(cls, p: CourseProgress) -> CourseProgressRow:
-        return cls(id=p.id, student_id=p.student_id, percent=p.percent,
-                   reported_at=p.reported_at, version=p.version)
+    def values_of(cls, p: CourseProgress) -> dict[str, Any]:
+        return dict(id=p.id, student_id=p.student_id, percent=p.percent,
+                    reported_at=p.reported_at, version=p.version)
 
     def to_domain(self) -> CourseProgress:
         return CourseProgress(id=self.id, student_id=self.student_id, percent=self.percent,

@@ -13,9 +13,10 @@ StorageUnavailable.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.identity_map import KINDS, IdentityMap
@@ -64,24 +65,26 @@ class SqlSession:
                 isolation_level=self.engine.dialect.default_isolation_level or "READ COMMITTED")
         return conn
 
-    async def execute(self, statement: Any) -> Any:
+    async def execute(self, statement: Any, params: dict[str, Any] | None = None) -> Any:
         locking = getattr(statement, "_for_update_arg", None) is not None
         conn = await (self.transaction() if locking else self.connection())
         with storage_guard():
-            return await conn.execute(statement)
+            return await conn.execute(statement, params)
 
     async def select_rows(self, statement: Any) -> list[Any]:
         return list((await self.execute(statement)).mappings().all())
 
-    async def select_entities(self, kind: str, statement: Any) -> list[Any]:
-        return [self.identity.adopt(kind, row) for row in await self.select_rows(statement)]
+    async def select_entities(self, kind: str, statement: Any,
+                              params: dict[str, Any] | None = None) -> list[Any]:
+        rows = (await self.execute(statement, params)).all()
+        return [self.identity.adopt(kind, row) for row in rows]
 
     async def load(self, kind: str, entity_id: str) -> Any | None:
         known = self.identity.get(kind, entity_id)
         if known is not None:
             return known
-        table = KINDS[kind].__table__
-        found = await self.select_entities(kind, select(table).where(table.c.id == entity_id))
+        found = await self.select_entities(kind, _by_id(KINDS[kind].__table__),
+                                           {"entity_id": entity_id})
         return found[0] if found else None
 
     async def end_reads(self) -> None:
@@ -110,3 +113,9 @@ class SqlSession:
                     await conn.rollback()
             finally:
                 await conn.close()
+
+
+@cache
+def _by_id(table: Any) -> Any:
+    """The lookup by primary key, built once per table (see unit_of_work._insert)."""
+    return select(table).where(table.c.id == bindparam("entity_id"))

@@ -12,6 +12,7 @@ payment per enrollment.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     CHAR,
@@ -52,11 +53,11 @@ class EnrollmentRow(SQLModel, table=True):
     version: int = Field(default=0)
 
     @classmethod
-    def from_domain(cls, e: Enrollment) -> EnrollmentRow:
-        return cls(id=e.id, student_id=e.student_id, course_id=e.course_id,
-                   price_minor=e.price.amount_minor, currency=e.price.currency,
-                   status=e.status.value, created_at=e.created_at, updated_at=e.updated_at,
-                   payment_id=e.payment_id, revoked_reason=e.revoked_reason, version=e.version)
+    def values_of(cls, e: Enrollment) -> dict[str, Any]:
+        return dict(id=e.id, student_id=e.student_id, course_id=e.course_id,
+                    price_minor=e.price.amount_minor, currency=e.price.currency,
+                    status=e.status.value, created_at=e.created_at, updated_at=e.updated_at,
+                    payment_id=e.payment_id, revoked_reason=e.revoked_reason, version=e.version)
 
     def to_domain(self) -> Enrollment:
         return Enrollment(id=self.id, student_id=self.student_id, course_id=self.course_id,
@@ -105,16 +106,16 @@ class PaymentRow(SQLModel, table=True):
     version: int = Field(default=0)
 
     @classmethod
-    def from_domain(cls, p: Payment) -> PaymentRow:
-        return cls(id=p.id, enrollment_id=p.enrollment_id, student_id=p.student_id,
-                   amount_minor=p.amount.amount_minor, currency=p.amount.currency,
-                   status=p.status.value, created_at=p.created_at, updated_at=p.updated_at,
-                   idempotency_key=p.idempotency_key, paylink_id=p.paylink_id,
-                   checkout_url=p.checkout_url, expires_at=p.expires_at,
-                   refunded_minor=p.refunded_minor, reserved_minor=p.reserved_minor,
-                   review_reason=p.review_reason, failure_code=p.failure_code,
-                   captured_minor=p.captured_minor, recheck_at=p.recheck_at,
-                   recheck_step=p.recheck_step, open_slot=p.open_slot, version=p.version)
+    def values_of(cls, p: Payment) -> dict[str, Any]:
+        return dict(id=p.id, enrollment_id=p.enrollment_id, student_id=p.student_id,
+                    amount_minor=p.amount.amount_minor, currency=p.amount.currency,
+                    status=p.status.value, created_at=p.created_at, updated_at=p.updated_at,
+                    idempotency_key=p.idempotency_key, paylink_id=p.paylink_id,
+                    checkout_url=p.checkout_url, expires_at=p.expires_at,
+                    refunded_minor=p.refunded_minor, reserved_minor=p.reserved_minor,
+                    review_reason=p.review_reason, failure_code=p.failure_code,
+                    captured_minor=p.captured_minor, recheck_at=p.recheck_at,
+                    recheck_step=p.recheck_step, open_slot=p.open_slot, version=p.version)
 
     def to_domain(self) -> Payment:
         return Payment(id=self.id, enrollment_id=self.enrollment_id, student_id=self.student_id,
@@ -174,12 +175,12 @@ class RefundRow(SQLModel, table=True):
     version: int = Field(default=0)
 
     @classmethod
-    def from_domain(cls, r: Refund) -> RefundRow:
-        return cls(id=r.id, payment_id=r.payment_id, student_id=r.student_id,
-                   amount_minor=r.amount.amount_minor, currency=r.amount.currency,
-                   reason=r.reason, status=r.status.value, created_at=r.created_at,
-                   updated_at=r.updated_at, gateway_reference=r.gateway_reference,
-                   version=r.version)
+    def values_of(cls, r: Refund) -> dict[str, Any]:
+        return dict(id=r.id, payment_id=r.payment_id, student_id=r.student_id,
+                    amount_minor=r.amount.amount_minor, currency=r.amount.currency,
+                    reason=r.reason, status=r.status.value, created_at=r.created_at,
+                    updated_at=r.updated_at, gateway_reference=r.gateway_reference,
+                    version=r.version)
 
     def to_domain(self) -> Refund:
         return Refund(id=self.id, payment_id=self.payment_id, student_id=self.student_id,

@@ -25,9 +25,10 @@ StorageUnavailable (unavailable.py).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Self
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -110,7 +111,7 @@ class SqlUnitOfWork:
             for tracked in sorted((t for t in changed if t.kind == kind), key=lambda t: t.id):
                 await self._update(conn, tracked)
             for tracked in sorted((t for t in new if t.kind == kind), key=lambda t: t.id):
-                await conn.execute(insert(tracked.table).values(tracked.values()))
+                await conn.execute(_insert(tracked.table.__table__), tracked.values())
         entries = [*self.session.staged_audit, *audit_entries_for(events)]
         if entries:
             await conn.execute(insert(AuditEntryRow),
@@ -126,11 +127,8 @@ class SqlUnitOfWork:
 
     @staticmethod
     async def _update(conn: AsyncConnection, tracked: Tracked) -> None:
-        table = tracked.table.__table__
-        result = await conn.execute(
-            update(table).where(table.c.id == tracked.id,
-                                table.c.version == tracked.loaded_version)
-            .values(tracked.values()))
+        result = await conn.execute(_update(tracked.table.__table__), {
+            **tracked.values(), "b_id": tracked.id, "b_version": tracked.loaded_version})
         if result.rowcount != 1:
             raise ConcurrentUpdate(f"{tracked.kind[:-1]} {tracked.id} changed concurrently")
 
@@ -143,6 +141,21 @@ class SqlUnitOfWork:
         await conn.execute(update(table).where(table.c.id == item.id).values(
             status=item.status, attempts=item.attempts, last_error=item.last_error,
             next_attempt_at=item.next_attempt_at))
+
+
+# The entities' writes are built once per table and given their values at execution:
+# a statement built with its values each time costs SQLAlchemy a new cache key over
+# every value, more than the rest of the write (profile in docs/benchmarks.md).
+@cache
+def _insert(table: Any) -> Any:
+    return insert(table)
+
+
+@cache
+def _update(table: Any) -> Any:
+    """UPDATE ... SET (the columns given) WHERE id = :b_id AND version = :b_version."""
+    return update(table).where(table.c.id == bindparam("b_id"),
+                               table.c.version == bindparam("b_version"))
 
 
 class SqlUnitOfWorkFactory:
