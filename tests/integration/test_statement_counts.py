@@ -125,3 +125,30 @@ async def test_a_read_only_unit_of_work_neither_commits_nor_rolls_back(sql_engin
     counter = SqlCounter(sql_engine)
     assert await world.tx.run(lambda uow: uow.enrollments.get(enrollment.id)) is not None
     assert counter.take() == {"statements": 1, "SELECT": 1, "checkouts": 1}
+
+
+@pytest.mark.parametrize("sql_engine", ["sqlite", "postgres"], indirect=True)
+async def test_the_hot_paths_reuse_compiled_statements(sql_engine: AsyncEngine):
+    """After one round, every statement of a checkout, an acknowledgement and its
+    processing comes from SQLAlchemy's compiled cache: a statement built so that it has
+    no cache key (a multi-row VALUES did) is compiled again on every write."""
+    world = World(uow_factory=SqlUnitOfWorkFactory(sql_engine))
+    seen: list[tuple[str, str]] = []
+
+    def note(_c: Any, _cu: Any, statement: str, _p: Any, context: Any, _m: Any) -> None:
+        seen.append((context.cache_hit.name, " ".join(statement.split()[:3])))
+
+    async def one_round(n: int) -> None:
+        enrollment = await world.enrollment(student_id=f"stu-cache-{n}")
+        payment = await world.checkout(enrollment, key=f"cache-key-{n:06d}")
+        world.gateway.settle(payment.paylink_id, GatewayStatus.SUCCESS)
+        body, headers = world.gateway.signed_callback(payment.paylink_id)
+        receipt = await world.handle_callback.receive(headers, body)
+        await world.handle_callback.process(receipt.inbox_id, payment.paylink_id,
+                                            receipt.claimed)
+
+    await one_round(0)
+    event.listen(sql_engine.sync_engine, "after_cursor_execute", note)
+    await one_round(1)
+    assert seen, "no statement went through SQLAlchemy"
+    assert [s for s in seen if s[0] != "CACHE_HIT"] == []
