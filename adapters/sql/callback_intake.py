@@ -13,8 +13,10 @@ service, and SQLAlchemy's per-statement work (parameter processing, result wrapp
 about half of an acknowledgement's CPU, its pool checkout another tenth
 (docs/benchmarks.md). The composition root gives the intake a small pool of its own
 (driver_pool.py, closed with the storage); built without one (tools, tests), it borrows
-a connection of the engine's pool. The SQL text is generated from the table once, so
-it cannot drift from the schema; asyncpg prepares it once per connection.
+a connection of the engine's pool. Callbacks that arrive together share one statement
+(group commit, intake_batches.py): each still answers only once its row is committed.
+The SQL text is generated from the table once, so it cannot drift from the schema;
+asyncpg prepares it once per connection.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql.dialect_sql import postgres_text
-from adapters.sql.driver_pool import DriverPool
+from adapters.sql.dialect_sql import unnest_insert
+from adapters.sql.driver_pool import DRIVER_POOL_SIZE, DriverPool
 from adapters.sql.engine import write_transaction
+from adapters.sql.intake_batches import InsertBatches
 from adapters.sql.record_tables import InboxRow
 from adapters.sql.unavailable import connect
 from application.ports import InboxItem
@@ -43,37 +46,38 @@ class SqlCallbackIntake:
     def __init__(self, engine: AsyncEngine, driver: DriverPool | None = None) -> None:
         self._engine, self._driver = engine, driver
         self._postgres = engine.dialect.name == "postgresql"
-        insert = (postgresql if self._postgres else sqlite).insert
+        self._columns = [c.name for c in _I.columns]
         # Built once: each callback only binds its values (no per-request statement
         # construction, one compiled form in SQLAlchemy's cache).
-        self._store = (insert(_I).values({c.name: bindparam(c.name, type_=c.type)
-                                          for c in _I.columns})
+        self._store = (sqlite.insert(_I).values({c.name: bindparam(c.name, type_=c.type)
+                                                 for c in _I.columns})
                        .on_conflict_do_nothing(index_elements=["dedupe_key"])
                        .returning(_I.c.id))
-        stored = self._store.cte("stored")
-        channel = literal_column(f"'{INBOX_CHANNEL}'")  # a constant of ours, not input
-        self._store_and_wake = select(stored.c.id, func.pg_notify(channel, stored.c.id))
-        self._columns = [c.name for c in _I.columns]
-        if self._postgres:
-            self._store_sql = postgres_text(self._store, self._columns)
-            self._store_and_wake_sql = postgres_text(self._store_and_wake, self._columns)
+        insert = unnest_insert(_I, conflict="dedupe_key", returning="id")
+        self._store_sql = insert
+        # An item left to any worker wakes the listening ones when its row commits.
+        self._store_and_wake_sql = (
+            f"WITH stored AS ({insert}, next_attempt_at <= received_at AS wake) "
+            f"SELECT id, CASE WHEN wake THEN pg_notify('{INBOX_CHANNEL}', id) END "
+            "FROM stored")
+        self._batches = InsertBatches(self._store_together, key=lambda item: item.id,
+                                      at_once=DRIVER_POOL_SIZE)
 
     async def accept(self, item: InboxItem) -> bool:
-        values = {"id": item.id, "dedupe_key": item.dedupe_key, "paylink_id": item.paylink_id,
-                  "raw_body": item.raw_body,
-                  "headers": json.dumps(dict(item.headers), sort_keys=True),
-                  "received_at": item.received_at, "status": item.status,
-                  "attempts": item.attempts, "last_error": item.last_error,
-                  "next_attempt_at": item.next_attempt_at}
         if not self._postgres:
             async with write_transaction(self._engine) as conn:
-                return (await conn.execute(self._store, values)).first() is not None
-        left_to_any = item.next_attempt_at is not None and item.next_attempt_at <= item.received_at
-        sql = self._store_and_wake_sql if left_to_any else self._store_sql
+                return (await conn.execute(self._store, _values(item))).first() is not None
+        return await self._batches.store(item)
+
+    async def _store_together(self, items: list[InboxItem]) -> set[str]:
+        """One INSERT for `items`; the ids of those stored (the rest were duplicates)."""
+        rows = [_values(item) for item in items]
+        arrays = [[row[name] for row in rows] for name in self._columns]
+        wake = any(_left_to_any(item) for item in items)
+        sql = self._store_and_wake_sql if wake else self._store_sql
         # Outside a transaction asyncpg runs it in autocommit: one round trip.
         async with self._connection() as conn:  # failures leave as StorageUnavailable
-            stored = await conn.fetchval(sql, *(values[name] for name in self._columns))
-            return stored is not None
+            return {record[0] for record in await conn.fetch(sql, *arrays)}
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
@@ -83,3 +87,14 @@ class SqlCallbackIntake:
             return
         async with connect(self._engine) as borrowed:
             yield (await borrowed.get_raw_connection()).driver_connection
+
+
+def _left_to_any(item: InboxItem) -> bool:
+    return item.next_attempt_at is not None and item.next_attempt_at <= item.received_at
+
+
+def _values(item: InboxItem) -> dict[str, Any]:
+    return {"id": item.id, "dedupe_key": item.dedupe_key, "paylink_id": item.paylink_id,
+            "raw_body": item.raw_body, "headers": json.dumps(dict(item.headers), sort_keys=True),
+            "received_at": item.received_at, "status": item.status, "attempts": item.attempts,
+            "last_error": item.last_error, "next_attempt_at": item.next_attempt_at}

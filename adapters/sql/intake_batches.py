@@ -1,0 +1,86 @@
+"""Group commit for the acknowledgement's INSERT: callbacks that arrive together are
+stored by one statement.
+
+Each caller waits for its own answer (stored, or a duplicate), which comes only once
+the statement that holds its row has committed, so a 200 still means "stored". What
+changes is how many rows one round trip and one commit carry: callbacks that arrive
+while a statement is in flight join the next one (at most `most` rows), and at most
+`at_once` statements run at a time (one per connection of the intake's pool). Alone, a
+callback is a batch of one and waits for nothing. On a busy instance the INSERTs per
+second, the commits PostgreSQL flushes and the driver's work per callback all shrink
+by the batch size (docs/benchmarks.md).
+
+A batch that fails for a reason other than the database being away (a row the table
+refuses) is retried row by row, so one bad callback cannot fail the others beside it;
+an outage fails them all, as it would have one by one (503, and iK Pay retries).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from adapters.sql.unavailable import is_connection_failure
+
+Flush = Callable[[list[Any]], Awaitable[set[str]]]
+
+
+class InsertBatches:
+    def __init__(self, flush: Flush, key: Callable[[Any], str], *, most: int = 64,
+                 at_once: int = 4) -> None:
+        """`flush(rows)` stores rows in one statement and returns the keys of those it
+        stored (a row whose dedupe key was taken, even by a row before it in the same
+        batch, is not among them); `key(row)` is a row's own key in that answer."""
+        self._flush, self._key = flush, key
+        self._most, self._at_once = most, at_once
+        self._waiting: list[tuple[Any, asyncio.Future[bool]]] = []
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def store(self, row: Any) -> bool:
+        """True when `row` was stored, False when its key was already there."""
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((row, answer))
+        self._start()
+        return await answer
+
+    def _start(self) -> None:
+        if self._waiting and len(self._running) < self._at_once:
+            task = asyncio.create_task(self._drain())
+            self._running.add(task)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        self._start()  # a drain cancelled with callers still waiting: another takes them
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:self._most], self._waiting[self._most:]
+            try:
+                await self._settle(batch)
+            except asyncio.CancelledError:
+                for _, answer in batch:
+                    answer.cancel()
+                raise
+            except Exception as exc:  # noqa: BLE001 - handed to each waiting caller
+                if len(batch) == 1 or is_connection_failure(exc):
+                    _fail(batch, exc)
+                    continue
+                for one in batch:  # one bad row must not fail its neighbours
+                    try:
+                        await self._settle([one])
+                    except Exception as alone:  # noqa: BLE001 - its caller's answer
+                        _fail([one], alone)
+
+    async def _settle(self, batch: list[tuple[Any, asyncio.Future[bool]]]) -> None:
+        stored = await self._flush([row for row, _ in batch])
+        for row, answer in batch:
+            if not answer.done():  # a caller that went away leaves its row stored
+                answer.set_result(self._key(row) in stored)
+
+
+def _fail(batch: list[tuple[Any, asyncio.Future[bool]]], exc: Exception) -> None:
+    for _, answer in batch:
+        if not answer.done():
+            answer.set_exception(exc)
