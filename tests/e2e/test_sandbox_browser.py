@@ -74,8 +74,11 @@ def test_pay_decline_and_cancel_each_end_on_the_right_page(tmp_path):
             driver.find_element(By.CSS_SELECTOR, "button.refund").click()
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "button.confirm-refund"))
             driver.find_element(By.CSS_SELECTOR, "button.confirm-refund").click()
-            wait.until(lambda d: "refunded" in [td.text for td in d.find_elements(
-                By.CSS_SELECTOR, "td.payment-status")])
+            # Read in one script: the page reloads while it is watched, and an element
+            # found before a reload and read after it is an error, not a retry.
+            wait.until(lambda d: "refunded" in d.execute_script(
+                "return [...document.querySelectorAll('td.payment-status')]"
+                ".map(td => td.textContent.trim())"))
             driver.save_screenshot(str(ARTIFACTS / "sandbox-admin-refunded.png"))
             driver.get(paid_url)
             wait_for_status(driver, "refunded", "revoked")
