@@ -1,8 +1,10 @@
 """The callback acknowledgement's one write: `INSERT ... ON CONFLICT DO NOTHING`.
 
-A signed callback is answered 200 as soon as this commits, so it is one statement, run
-on its own: on PostgreSQL in autocommit (one round trip: no BEGIN, no COMMIT; a single
-statement is atomic anyway), on SQLite under the single-writer lock. The unique dedupe
+A signed callback is answered 200 as soon as this commits. Callbacks that arrive
+together are stored together (group commit, intake_batches.py), each answered only once
+its row is committed: on PostgreSQL by one statement in autocommit (one round trip: no
+BEGIN, no COMMIT; a single statement is atomic anyway), on SQLite by one write
+transaction under the single-writer lock, one INSERT per callback. The unique dedupe
 key turns a redelivery into no row instead of a read-then-insert race. When the item is
 left to any worker (the receiving instance is busy), the same statement also sends
 `NOTIFY skillpay_inbox` (a data-modifying CTE), so sweeping workers wake at once instead
@@ -13,10 +15,8 @@ service, and SQLAlchemy's per-statement work (parameter processing, result wrapp
 about half of an acknowledgement's CPU, its pool checkout another tenth
 (docs/benchmarks.md). The composition root gives the intake a small pool of its own
 (driver_pool.py, closed with the storage); built without one (tools, tests), it borrows
-a connection of the engine's pool. Callbacks that arrive together share one statement
-(group commit, intake_batches.py): each still answers only once its row is committed.
-The SQL text is generated from the table once, so it cannot drift from the schema;
-asyncpg prepares it once per connection.
+a connection of the engine's pool. The SQL text is generated from the table once, so
+it cannot drift from the schema; asyncpg prepares it once per connection.
 """
 
 from __future__ import annotations
@@ -60,24 +60,27 @@ class SqlCallbackIntake:
             f"WITH stored AS ({insert}, next_attempt_at <= received_at AS wake) "
             f"SELECT id, CASE WHEN wake THEN pg_notify('{INBOX_CHANNEL}', id) END "
             "FROM stored")
-        self._batches = InsertBatches(self._store_together, key=lambda item: item.id,
-                                      at_once=DRIVER_POOL_SIZE)
+        # SQLite has one writer: a second transaction in flight would only wait for it.
+        self._batches = InsertBatches(self._store_together,
+                                      at_once=DRIVER_POOL_SIZE if self._postgres else 1)
 
     async def accept(self, item: InboxItem) -> bool:
-        if not self._postgres:
-            async with write_transaction(self._engine) as conn:
-                return (await conn.execute(self._store, _values(item))).first() is not None
         return await self._batches.store(item)
 
-    async def _store_together(self, items: list[InboxItem]) -> set[str]:
-        """One INSERT for `items`; the ids of those stored (the rest were duplicates)."""
+    async def _store_together(self, items: list[InboxItem]) -> list[bool]:
+        """One commit for `items`; for each, whether it was stored (else a duplicate)."""
+        if not self._postgres:
+            async with write_transaction(self._engine) as conn:
+                return [(await conn.execute(self._store, _values(item))).first() is not None
+                        for item in items]
         rows = [_values(item) for item in items]
         arrays = [[row[name] for row in rows] for name in self._columns]
         wake = any(_left_to_any(item) for item in items)
         sql = self._store_and_wake_sql if wake else self._store_sql
         # Outside a transaction asyncpg runs it in autocommit: one round trip.
         async with self._connection() as conn:  # failures leave as StorageUnavailable
-            return {record[0] for record in await conn.fetch(sql, *arrays)}
+            stored = {record[0] for record in await conn.fetch(sql, *arrays)}
+        return [item.id in stored for item in items]
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:

@@ -23,16 +23,15 @@ from typing import Any
 
 from adapters.sql.unavailable import is_connection_failure
 
-Flush = Callable[[list[Any]], Awaitable[set[str]]]
+Flush = Callable[[list[Any]], Awaitable[list[bool]]]
 
 
 class InsertBatches:
-    def __init__(self, flush: Flush, key: Callable[[Any], str], *, most: int = 64,
-                 at_once: int = 4) -> None:
-        """`flush(rows)` stores rows in one statement and returns the keys of those it
-        stored (a row whose dedupe key was taken, even by a row before it in the same
-        batch, is not among them); `key(row)` is a row's own key in that answer."""
-        self._flush, self._key = flush, key
+    def __init__(self, flush: Flush, *, most: int = 64, at_once: int = 4) -> None:
+        """`flush(rows)` stores rows with one commit and answers, row by row, whether
+        each was stored (False: its dedupe key was taken, even by a row before it in
+        the same batch)."""
+        self._flush = flush
         self._most, self._at_once = most, at_once
         self._waiting: list[tuple[Any, asyncio.Future[bool]]] = []
         self._running: set[asyncio.Task[None]] = set()
@@ -75,9 +74,9 @@ class InsertBatches:
 
     async def _settle(self, batch: list[tuple[Any, asyncio.Future[bool]]]) -> None:
         stored = await self._flush([row for row, _ in batch])
-        for row, answer in batch:
+        for (_, answer), stored_here in zip(batch, stored, strict=True):
             if not answer.done():  # a caller that went away leaves its row stored
-                answer.set_result(self._key(row) in stored)
+                answer.set_result(stored_here)
 
 
 def _fail(batch: list[tuple[Any, asyncio.Future[bool]]], exc: Exception) -> None:

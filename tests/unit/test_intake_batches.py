@@ -22,7 +22,7 @@ class RecordingStore:
         self.in_flight = self.most_in_flight = 0
         self.refuse, self.outage = refuse, outage
 
-    async def flush(self, rows: list[tuple[str, str]]) -> set[str]:
+    async def flush(self, rows: list[tuple[str, str]]) -> list[bool]:
         self.statements.append(rows)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
@@ -37,13 +37,13 @@ class RecordingStore:
                 if dedupe not in self.keys and dedupe not in {d for i, d in rows if i in stored}:
                     stored.add(row_id)
             self.keys |= {d for i, d in rows if i in stored}
-            return stored
+            return [row_id in stored for row_id, _ in rows]
         finally:
             self.in_flight -= 1
 
 
 def batches(store: RecordingStore, most: int = 64, at_once: int = 4) -> InsertBatches:
-    return InsertBatches(store.flush, key=lambda row: row[0], most=most, at_once=at_once)
+    return InsertBatches(store.flush, most=most, at_once=at_once)
 
 
 async def test_alone_a_callback_is_a_statement_of_its_own():
