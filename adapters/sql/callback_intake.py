@@ -1,7 +1,7 @@
 """The callback acknowledgement's one write: `INSERT ... ON CONFLICT DO NOTHING`.
 
 A signed callback is answered 200 as soon as this commits. Callbacks that arrive
-together are stored together (group commit, intake_batches.py), each answered only once
+together are stored together (group commit, group_commit.py), each answered only once
 its row is committed: on PostgreSQL by one statement in autocommit (one round trip: no
 BEGIN, no COMMIT; a single statement is atomic anyway), on SQLite by one write
 transaction under the single-writer lock, one INSERT per callback. The unique dedupe
@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sql.dialect_sql import unnest_insert
 from adapters.sql.driver_pool import DRIVER_POOL_SIZE, DriverPool
 from adapters.sql.engine import write_transaction
-from adapters.sql.intake_batches import InsertBatches
+from adapters.sql.group_commit import GroupCommit
 from adapters.sql.record_tables import InboxRow
 from adapters.sql.unavailable import connect
 from application.ports import InboxItem
@@ -61,7 +61,7 @@ class SqlCallbackIntake:
             f"SELECT id, CASE WHEN wake THEN pg_notify('{INBOX_CHANNEL}', id) END "
             "FROM stored")
         # SQLite has one writer: a second transaction in flight would only wait for it.
-        self._batches = InsertBatches(self._store_together,
+        self._batches = GroupCommit(self._store_together,
                                       at_once=DRIVER_POOL_SIZE if self._postgres else 1)
 
     async def accept(self, item: InboxItem) -> bool:

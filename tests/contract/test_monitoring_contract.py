@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -75,3 +76,15 @@ async def test_outbox_lag_counts_unrelayed_events(monitoring, kind):
         assert (unrelayed, oldest) == (0, 0.0)
     else:
         assert unrelayed > 0 and oldest >= 0.0
+
+
+async def test_calls_that_end_together_are_each_recorded_once(monitoring):
+    """The SQL log groups calls that end together into one commit: none lost, none
+    doubled, each with its own outcome and duration."""
+    _, log, queries = monitoring
+    calls = [GatewayCall("get_status", "ok" if n % 3 else "gateway_timeout", n,
+                         T0 + timedelta(seconds=n)) for n in range(60)]
+    await asyncio.gather(*(log.record(call) for call in calls))
+    kept = await queries.gateway_calls(T0 - timedelta(seconds=1), limit=100)
+    assert sorted((c.outcome, c.duration_ms, c.at) for c in kept) == sorted(
+        (c.outcome, c.duration_ms, c.at) for c in calls)

@@ -1,6 +1,6 @@
 """Callbacks acknowledged together, on both engines: on PostgreSQL they share INSERTs
-(group commit, adapters/sql/intake_batches.py) through the intake's own pool, on SQLite
-they queue for its one writer. Either way every callback is stored exactly once, a
+(group commit, adapters/sql/group_commit.py) through the intake's own pool, on SQLite
+write transactions under its one writer. Either way every callback is stored exactly once, a
 redelivery (same dedupe key, even in the same statement) is answered as a duplicate, and
 a row the table refuses fails alone."""
 

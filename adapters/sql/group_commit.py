@@ -1,18 +1,19 @@
-"""Group commit for the acknowledgement's INSERT: callbacks that arrive together are
-stored by one statement.
+"""Group commit: rows that arrive together are stored with one commit.
 
-Each caller waits for its own answer (stored, or a duplicate), which comes only once
-the statement that holds its row has committed, so a 200 still means "stored". What
-changes is how many rows one round trip and one commit carry: callbacks that arrive
-while a statement is in flight join the next one (at most `most` rows), and at most
-`at_once` statements run at a time (one per connection of the intake's pool). Alone, a
-callback is a batch of one and waits for nothing. On a busy instance the INSERTs per
-second, the commits PostgreSQL flushes and the driver's work per callback all shrink
-by the batch size (docs/benchmarks.md).
+Used where many requests each write one small row: the callback acknowledgement's
+INSERT (callback_intake.py) and the record of each gateway call (monitoring.py). Each
+caller waits for its own answer, which comes only once the commit that holds its row is
+done, so an acknowledgement's 200 still means "stored". What changes is how many rows
+one round trip and one commit carry: rows that arrive while a commit is in flight join
+the next one (at most `most` rows), and at most `at_once` commits run at a time (one
+per connection the caller may use). Alone, a row is a batch of one and waits for
+nothing. On a busy instance the statements per second, the commits the database flushes
+and the driver's work per row all shrink by the batch size (docs/benchmarks.md).
 
 A batch that fails for a reason other than the database being away (a row the table
-refuses) is retried row by row, so one bad callback cannot fail the others beside it;
-an outage fails them all, as it would have one by one (503, and iK Pay retries).
+refuses) is retried row by row, so one bad row cannot fail the others beside it; an
+outage fails them all, as it would have one by one (a callback gets 503, and iK Pay
+retries).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from adapters.sql.unavailable import is_connection_failure
 Flush = Callable[[list[Any]], Awaitable[list[bool]]]
 
 
-class InsertBatches:
+class GroupCommit:
     def __init__(self, flush: Flush, *, most: int = 64, at_once: int = 4) -> None:
         """`flush(rows)` stores rows with one commit and answers, row by row, whether
         each was stored (False: its dedupe key was taken, even by a row before it in

@@ -1,5 +1,5 @@
-"""Group commit for the acknowledgement (adapters/sql/intake_batches.py), on a recording
-fake of the one-statement store: callbacks arriving together share a statement, each
+"""Group commit (adapters/sql/group_commit.py), on a recording fake of the
+one-statement store: callbacks arriving together share a statement, each
 caller gets its own answer, a bad row fails alone and an outage fails its batch."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from adapters.sql.intake_batches import InsertBatches
+from adapters.sql.group_commit import GroupCommit
 
 pytestmark = pytest.mark.unit
 
@@ -42,8 +42,8 @@ class RecordingStore:
             self.in_flight -= 1
 
 
-def batches(store: RecordingStore, most: int = 64, at_once: int = 4) -> InsertBatches:
-    return InsertBatches(store.flush, most=most, at_once=at_once)
+def batches(store: RecordingStore, most: int = 64, at_once: int = 4) -> GroupCommit:
+    return GroupCommit(store.flush, most=most, at_once=at_once)
 
 
 async def test_alone_a_callback_is_a_statement_of_its_own():
