@@ -4,7 +4,7 @@ A signed callback is answered 200 as soon as this commits. Callbacks that arrive
 together are stored together (group commit, group_commit.py), each answered only once
 its row is committed: on PostgreSQL by one statement in autocommit (one round trip: no
 BEGIN, no COMMIT; a single statement is atomic anyway), on SQLite by one write
-transaction under the single-writer lock, one INSERT per callback. The unique dedupe
+transaction under the single-writer lock; either way one multi-row INSERT. The unique dedupe
 key turns a redelivery into no row instead of a read-then-insert race. When the item is
 left to any worker (the receiving instance is busy), the same statement also sends
 `NOTIFY skillpay_inbox` (a data-modifying CTE), so sweeping workers wake at once instead
@@ -26,11 +26,9 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql.dialect_sql import unnest_insert
+from adapters.sql.dialect_sql import unnest_insert, values_insert
 from adapters.sql.driver_pool import DRIVER_POOL_SIZE, DriverPool
 from adapters.sql.engine import write_transaction
 from adapters.sql.group_commit import GroupCommit
@@ -47,12 +45,6 @@ class SqlCallbackIntake:
         self._engine, self._driver = engine, driver
         self._postgres = engine.dialect.name == "postgresql"
         self._columns = [c.name for c in _I.columns]
-        # Built once: each callback only binds its values (no per-request statement
-        # construction, one compiled form in SQLAlchemy's cache).
-        self._store = (sqlite.insert(_I).values({c.name: bindparam(c.name, type_=c.type)
-                                                 for c in _I.columns})
-                       .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                       .returning(_I.c.id))
         insert = unnest_insert(_I, conflict="dedupe_key", returning="id")
         self._store_sql = insert
         # An item left to any worker wakes the listening ones when its row commits.
@@ -62,7 +54,7 @@ class SqlCallbackIntake:
             "FROM stored")
         # SQLite has one writer: a second transaction in flight would only wait for it.
         self._batches = GroupCommit(self._store_together,
-                                      at_once=DRIVER_POOL_SIZE if self._postgres else 1)
+                                    at_once=DRIVER_POOL_SIZE if self._postgres else 1)
 
     async def accept(self, item: InboxItem) -> bool:
         return await self._batches.store(item)
@@ -70,9 +62,12 @@ class SqlCallbackIntake:
     async def _store_together(self, items: list[InboxItem]) -> list[bool]:
         """One commit for `items`; for each, whether it was stored (else a duplicate)."""
         if not self._postgres:
+            statement = values_insert(_I, len(items), conflict="dedupe_key", returning="id")
+            params = {f"{name}_{n}": value for n, item in enumerate(items)
+                      for name, value in _values(item).items()}
             async with write_transaction(self._engine) as conn:
-                return [(await conn.execute(self._store, _values(item))).first() is not None
-                        for item in items]
+                stored = {row[0] for row in await conn.execute(statement, params)}
+            return [item.id in stored for item in items]
         rows = [_values(item) for item in items]
         arrays = [[row[name] for row in rows] for name in self._columns]
         wake = any(_left_to_any(item) for item in items)
