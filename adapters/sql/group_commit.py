@@ -45,6 +45,9 @@ class GroupCommit:
         return await answer
 
     def _start(self) -> None:
+        loop = asyncio.get_running_loop()
+        # A drain of a loop that has since closed never finishes: it does not count.
+        self._running = {t for t in self._running if t.get_loop() is loop and not t.done()}
         if self._waiting and len(self._running) < self._at_once:
             task = asyncio.create_task(self._drain())
             self._running.add(task)

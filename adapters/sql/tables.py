@@ -1,6 +1,9 @@
 """The aggregate tables: payments, enrollments, refunds.
 
-Each row class maps to and from its domain entity explicitly. The constraints repeat
+Each row class maps to and from its domain entity explicitly: `values_of(entity)` gives
+the column values as a plain dict, and `to_domain` reads only attributes, so the unit of
+work calls it on a SQLAlchemy Row directly (identity_map.py; the risk rows in
+risk_tables.py do the same). The constraints repeat
 the domain's invariants so a bug or a race above can never store an impossible state:
 a refund ceiling, one payment per (student, idempotency key) and per paylink, one
 activated enrollment per payment, only legal statuses, and two partial unique indexes

@@ -104,3 +104,31 @@ async def test_a_caller_that_went_away_leaves_the_others_answered():
     gone.cancel()
     assert await kept is True
     assert store.keys == {"k0", "k1"}  # stored anyway: a redelivery is a duplicate
+
+
+def test_a_drain_left_behind_by_a_closed_event_loop_does_not_block_the_next():
+    """One object can outlive an event loop (a process-wide singleton under tests that
+    each run their own loop): a drain that loop never finished must not hold a slot."""
+    store = RecordingStore()
+    intake = batches(store, at_once=1)
+
+    async def leave_a_drain_running() -> None:
+        never = asyncio.Event()
+
+        async def stuck(rows: list[tuple[str, str]]) -> list[bool]:
+            await never.wait()
+            return [True] * len(rows)
+
+        intake._flush = stuck
+        asyncio.get_running_loop().create_task(intake.store(("cbk_old", "k_old")))
+        await asyncio.sleep(0.01)
+
+    old_loop = asyncio.new_event_loop()
+    old_loop.run_until_complete(leave_a_drain_running())
+    old_loop.close()  # without cancelling what still runs there, as a torn-down loop can
+    intake._flush = store.flush
+
+    async def store_again() -> bool:
+        return await asyncio.wait_for(intake.store(("cbk_new", "k_new")), timeout=5)
+
+    assert asyncio.run(store_again()) is True
