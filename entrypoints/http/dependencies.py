@@ -32,7 +32,7 @@ USE_CASES = ("create_enrollment", "get_enrollment", "start_payment", "verify_pay
              "gateway_mode", "gateway_history", "reconcile", "list_reconciliations")
 USE_CASES += ("get_stats", "payments_needing_review", "scrape", "readiness")
 USE_CASES += ("resolve_review", "verify_on_return", "cancel_refund")
-USE_CASES += ("get_payment_detail", "callback_dispatcher", "callback_endpoint")
+USE_CASES += ("get_payment_detail",)
 USE_CASES += ("payment_deliveries", "resend_delivery")
 USE_CASES += ("daily_reconciliation",)
 USE_CASES += ("get_analytics",)

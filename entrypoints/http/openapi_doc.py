@@ -22,8 +22,6 @@ What stays here, and why:
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar.openapi.spec import (
     OpenAPI,
     OpenAPIMediaType,
@@ -93,22 +91,12 @@ def _body_alone(response: OpenAPIResponse) -> None:
                 schema.one_of = bodies
 
 
-def _with_callback_route(paths: dict[str, Any]) -> dict[str, Any]:
-    """The callback route where Litestar put it while it was a `@post` handler: after the
-    payment routes (the document's order is the route handlers' order)."""
-    items = list(paths.items())
-    at = next((n for n, (path, _) in enumerate(items)
-               if not path.startswith("/api/v1/payments") and not path.startswith(
-                   "/api/v1/enrollments")), len(items))
-    return dict([*items[:at], (CALLBACK_PATH, callback_path_item()), *items[at:]])
-
-
 def complete_openapi(openapi: OpenAPI) -> None:
     if openapi.components.schemas is None:
         openapi.components.schemas = {}
     openapi.components.schemas["Problem"] = PROBLEM_SCHEMA
     openapi.components.schemas["CallbackAck"] = CALLBACK_ACK_SCHEMA
-    openapi.paths = _with_callback_route(openapi.paths or {})
+    openapi.paths = {**(openapi.paths or {}), CALLBACK_PATH: callback_path_item()}
     problem = OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))
     for path, method, operation in _operations(openapi):
         responses = operation.responses if operation.responses is not None else {}
