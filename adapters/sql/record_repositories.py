@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from adapters.sql.record_tables import AuditEntryRow, InboxRow
 from adapters.sql.session import SqlSession
@@ -20,6 +20,11 @@ from application.ports import AuditEntry, InboxItem
 _A = AuditEntryRow.__table__.c  # type: ignore[attr-defined]
 _I = InboxRow.__table__.c  # type: ignore[attr-defined]
 WAITING = ("received", "failed")
+# Built once, given their value at execution (a statement built per call costs a new
+# cache key); rows map to items through InboxRow.to_domain on the Row itself.
+_INBOX = select(InboxRow.__table__)  # type: ignore[attr-defined]
+_INBOX_BY_ID = _INBOX.where(_I.id == bindparam("value"))
+_INBOX_BY_DEDUPE_KEY = _INBOX.where(_I.dedupe_key == bindparam("value"))
 
 
 class SqlAudit:
@@ -37,7 +42,7 @@ class SqlAudit:
         rows = await self._session.select_rows(
             select(AuditEntryRow.__table__).where(_A.entity_id.in_(list(entity_ids)))  # type: ignore[attr-defined]
             .order_by(_A.seq))
-        return [AuditEntryRow(**row).to_domain() for row in rows]
+        return [AuditEntryRow.to_domain(row) for row in rows]
 
 
 class SqlInbox:
@@ -54,13 +59,13 @@ class SqlInbox:
         staged = self._session.staged_inbox.get(item_id)
         if staged is not None:
             return staged
-        return await self._stored(_I.id == item_id)
+        return await self._stored(_INBOX_BY_ID, item_id)
 
     async def by_dedupe_key(self, dedupe_key: str) -> InboxItem | None:
         for item in self._session.staged_inbox.values():
             if item.dedupe_key == dedupe_key:
                 return item
-        return await self._stored(_I.dedupe_key == dedupe_key)
+        return await self._stored(_INBOX_BY_DEDUPE_KEY, dedupe_key)
 
     async def mark(self, item_id: str, status: str, error: str | None = None,
                    next_attempt_at: datetime | None = None) -> None:
@@ -75,7 +80,7 @@ class SqlInbox:
         rows = await self._session.select_rows(
             select(InboxRow.__table__).where(_I.paylink_id == paylink_id)  # type: ignore[attr-defined]
             .order_by(_I.received_at, _I.id).limit(limit))
-        return [InboxRow(**row).to_domain() for row in rows]
+        return [InboxRow.to_domain(row) for row in rows]
 
     async def lease(self, now: datetime, fresh_until: datetime, until: datetime,
                     limit: int) -> list[InboxItem]:
@@ -87,8 +92,8 @@ class SqlInbox:
             .with_for_update(skip_locked=True))  # SQLite: ignored; its writer is single
         items = []
         for row in rows:
-            self._session.stored_inbox_ids.add(row["id"])
-            item = replace(InboxRow(**row).to_domain(), next_attempt_at=until)
+            self._session.stored_inbox_ids.add(row.id)
+            item = replace(InboxRow.to_domain(row), next_attempt_at=until)
             self._session.staged_inbox[item.id] = item
             items.append(item)
         return items
@@ -97,11 +102,11 @@ class SqlInbox:
         rows = await self._session.select_rows(
             select(InboxRow.__table__).where(_I.status.in_(WAITING))  # type: ignore[attr-defined]
             .order_by(_I.received_at, _I.id).limit(limit))
-        return [InboxRow(**row).to_domain() for row in rows]
+        return [InboxRow.to_domain(row) for row in rows]
 
-    async def _stored(self, condition: object) -> InboxItem | None:
-        rows = await self._session.select_rows(select(InboxRow.__table__).where(condition))  # type: ignore[attr-defined, arg-type]
+    async def _stored(self, statement: object, value: str) -> InboxItem | None:
+        rows = await self._session.select_rows(statement, {"value": value})
         if not rows:
             return None
-        self._session.stored_inbox_ids.add(rows[0]["id"])
-        return InboxRow(**rows[0]).to_domain()
+        self._session.stored_inbox_ids.add(rows[0].id)
+        return InboxRow.to_domain(rows[0])

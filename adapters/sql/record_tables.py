@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -34,11 +35,12 @@ class AuditEntryRow(SQLModel, table=True):
     to_status: str | None = Field(default=None, max_length=32)
     reason: str | None = Field(default=None)
 
-    @classmethod
-    def from_domain(cls, e: AuditEntry) -> AuditEntryRow:
-        return cls(at=e.at, actor=e.actor, entity=e.entity, entity_id=e.entity_id,
-                   action=e.action, from_status=e.from_status, to_status=e.to_status,
-                   reason=e.reason)
+    @staticmethod
+    def values_of(e: AuditEntry) -> dict[str, Any]:
+        """The columns of a new entry (`seq` is the database's)."""
+        return {"at": e.at, "actor": e.actor, "entity": e.entity, "entity_id": e.entity_id,
+                "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+                "reason": e.reason}
 
     def to_domain(self) -> AuditEntry:
         return AuditEntry(at=self.at, actor=self.actor, entity=self.entity,
@@ -73,12 +75,12 @@ class InboxRow(SQLModel, table=True):
     next_attempt_at: datetime | None = Field(default=None,
                                              sa_column=Column(UTCDateTime(), nullable=True))
 
-    @classmethod
-    def from_domain(cls, i: InboxItem) -> InboxRow:
-        return cls(id=i.id, dedupe_key=i.dedupe_key, paylink_id=i.paylink_id,
-                   raw_body=i.raw_body, headers=json.dumps(dict(i.headers), sort_keys=True),
-                   received_at=i.received_at, status=i.status, attempts=i.attempts,
-                   last_error=i.last_error, next_attempt_at=i.next_attempt_at)
+    @staticmethod
+    def values_of(i: InboxItem) -> dict[str, Any]:
+        return {"id": i.id, "dedupe_key": i.dedupe_key, "paylink_id": i.paylink_id,
+                "raw_body": i.raw_body, "headers": json.dumps(dict(i.headers), sort_keys=True),
+                "received_at": i.received_at, "status": i.status, "attempts": i.attempts,
+                "last_error": i.last_error, "next_attempt_at": i.next_attempt_at}
 
     def to_domain(self) -> InboxItem:
         return InboxItem(id=self.id, dedupe_key=self.dedupe_key, paylink_id=self.paylink_id,

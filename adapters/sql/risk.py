@@ -53,7 +53,7 @@ class SqlRiskStore:
         rows = await self._session.select_rows(
             select(func.count().label("n")).select_from(_C).where(
                 _C.c.rule_id == rule_id, _C.c.subject == subject, _C.c.window_start == start))
-        return int(rows[0]["n"])
+        return int(rows[0].n)
 
     async def flags_on(self, subjects: Sequence[str], at: datetime) -> list[RiskFlag]:
         return list(await self._session.select_entities("risk_flags", select(_F).where(

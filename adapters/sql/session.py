@@ -71,8 +71,10 @@ class SqlSession:
         with storage_guard():
             return await conn.execute(statement, params)
 
-    async def select_rows(self, statement: Any) -> list[Any]:
-        return list((await self.execute(statement)).mappings().all())
+    async def select_rows(self, statement: Any, params: dict[str, Any] | None = None
+                          ) -> list[Any]:
+        """SQLAlchemy Rows: columns as attributes, which the row classes' to_domain reads."""
+        return list((await self.execute(statement, params)).all())
 
     async def select_entities(self, kind: str, statement: Any,
                               params: dict[str, Any] | None = None) -> list[Any]:

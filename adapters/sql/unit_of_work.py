@@ -114,9 +114,8 @@ class SqlUnitOfWork:
                 await conn.execute(_insert(tracked.table.__table__), tracked.values())
         entries = [*self.session.staged_audit, *audit_entries_for(events)]
         if entries:
-            await conn.execute(insert(AuditEntryRow),
-                               [AuditEntryRow.from_domain(e).model_dump(exclude={"seq"})
-                                for e in entries])
+            await conn.execute(_insert(AuditEntryRow.__table__),  # type: ignore[attr-defined]
+                               [AuditEntryRow.values_of(e) for e in entries])
         for item in self.session.staged_inbox.values():
             await self._write_inbox(conn, item)
         if events:
@@ -133,14 +132,13 @@ class SqlUnitOfWork:
             raise ConcurrentUpdate(f"{tracked.kind[:-1]} {tracked.id} changed concurrently")
 
     async def _write_inbox(self, conn: AsyncConnection, item: InboxItem) -> None:
-        values = InboxRow.from_domain(item).model_dump()
-        if item.id not in self.session.stored_inbox_ids:
-            await conn.execute(insert(InboxRow).values(values))
-            return
         table = InboxRow.__table__  # type: ignore[attr-defined]
-        await conn.execute(update(table).where(table.c.id == item.id).values(
-            status=item.status, attempts=item.attempts, last_error=item.last_error,
-            next_attempt_at=item.next_attempt_at))
+        if item.id not in self.session.stored_inbox_ids:
+            await conn.execute(_insert(table), InboxRow.values_of(item))
+            return
+        await conn.execute(_inbox_progress(table), {
+            "b_id": item.id, "status": item.status, "attempts": item.attempts,
+            "last_error": item.last_error, "next_attempt_at": item.next_attempt_at})
 
 
 # The entities' writes are built once per table and given their values at execution:
@@ -149,6 +147,14 @@ class SqlUnitOfWork:
 @cache
 def _insert(table: Any) -> Any:
     return insert(table)
+
+
+@cache
+def _inbox_progress(table: Any) -> Any:
+    """What processing changes of a stored inbox item: its status, attempts and retry."""
+    return update(table).where(table.c.id == bindparam("b_id")).values(
+        status=bindparam("status"), attempts=bindparam("attempts"),
+        last_error=bindparam("last_error"), next_attempt_at=bindparam("next_attempt_at"))
 
 
 @cache

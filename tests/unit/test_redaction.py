@@ -1,8 +1,10 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from application.redaction import Redactor
+from application.redaction import Redactor, _mask_shapes
 from domain.card_numbers import luhn_valid
 from entrypoints.http.card_data import find_card_data
 
@@ -94,3 +96,27 @@ def test_card_data_is_found_anywhere_and_reported_by_place(value, where):
                                    {"reference": "4111111111111112"}, "no digits"])
 def test_ordinary_bodies_carry_no_card_data(value):
     assert find_card_data(value) is None
+
+
+_FRAGMENTS = st.sampled_from([
+    "Bearer ", "BASIC ", "eyJhbGciOi", ".", "IK-SIGN", "ik_sign=", "Authorization: ", "cvv",
+    "CVC2", "password=", "client_SECRET", "Token", "\"token\": \"", "@", "example.com", "\u017fecret",
+    "\u212a", "\u0130", "4111", " ", "-", "1111", "5555555555554444", "12345678901234", "pay_", "paid",
+    "stu_1", "2026-12-03T21:00:00+00:00", ":", "=", ",", "'", "\"", "}", "a", "Z", "9", "\n"])
+# One of each shape, with no other word the quick path looks for.
+_SHAPES = ["thandi@example.com", "eyJhbGciOi.eyJzdWIiOi.c2lnbmF0", "Bearer abc.def",
+           "basic dXNlcjpwYXNz", "ik-sign: 0a1b2c", "CVV2=123", "cvc: 999", "PASSWORD=hunter2",
+           "app_secret=abcdef", "x_token: q1w2e3", "Authorization: xyz", "4222222222222",
+           "4111 1111 1111 1111", "5555-5555-5555-4444"]
+
+
+@pytest.mark.parametrize("shape", _SHAPES)
+def test_every_shape_alone_is_masked(shape):
+    assert redact_text(f"id {shape} end") != f"id {shape} end"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_FRAGMENTS | st.sampled_from(_SHAPES) | st.text(max_size=4), max_size=12).map("".join))
+def test_the_quick_path_masks_exactly_what_every_shape_would(text):
+    """Text the pre-check lets through must be text no shape would have changed."""
+    assert redact_text(text) == _mask_shapes(text)
